@@ -1,0 +1,135 @@
+/*
+ * The GDT, TSS and IDT of the boot CPU. The GDT is laid out for PV guests
+ * from the start (see <asm/desc.h>): 16 pages, hv's selectors at 0xe000+.
+ * Double faults, NMIs and machine checks run on their own IST stacks so a
+ * broken stack pointer still gets a register dump.
+ */
+#include <hv/lib.h>
+#include <hv/types.h>
+#include <asm/desc.h>
+#include <asm/traps.h>
+
+#define IST_STACK_SIZE 8192
+
+struct __packed tss64 {
+	uint32_t rsvd0;
+	uint64_t rsp[3];
+	uint64_t rsvd1;
+	uint64_t ist[7];
+	uint64_t rsvd2;
+	uint16_t rsvd3;
+	uint16_t iomap_base;
+};
+
+struct __packed idt_gate {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t rsvd;
+};
+
+struct __packed desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+};
+
+extern char trap_stubs[];
+extern char boot_stack[], boot_stack_top[];
+
+static uint64_t gdt[GDT_ENTRIES] __aligned(PAGE_SIZE);
+static struct idt_gate idt[256] __aligned(PAGE_SIZE);
+static struct tss64 tss __aligned(128);
+static uint8_t ist_stacks[3][IST_STACK_SIZE] __aligned(16);
+
+static void set_gdt_entry(unsigned int sel, uint64_t desc)
+{
+	gdt[sel >> 3] = desc;
+}
+
+static void set_tss_desc(unsigned int sel, const struct tss64 *t)
+{
+	uint64_t base = (uintptr_t)t, limit = sizeof(*t) - 1;
+
+	gdt[sel >> 3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89UL << 40) |
+			(((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	gdt[(sel >> 3) + 1] = base >> 32;
+}
+
+static void set_gate(unsigned int vec, unsigned int dpl, unsigned int ist)
+{
+	uintptr_t addr = (uintptr_t)trap_stubs + 16 * vec;
+
+	idt[vec] = (struct idt_gate){
+		.offset_lo = addr & 0xffff,
+		.selector = HV_CS,
+		.ist = (uint8_t)ist,
+		.type_attr = (uint8_t)(0x8e | (dpl << 5)),	/* present interrupt gate */
+		.offset_mid = (addr >> 16) & 0xffff,
+		.offset_hi = (uint32_t)(addr >> 32),
+	};
+}
+
+static void load_tables(void)
+{
+	struct desc_ptr gdtr = { sizeof(gdt) - 1, (uintptr_t)gdt };
+	struct desc_ptr idtr = { sizeof(idt) - 1, (uintptr_t)idt };
+
+	asm volatile("lgdt %0" : : "m"(gdtr));
+	/* Reload CS through a far return, then the data segments and TR. */
+	asm volatile("pushq %0\n\t"
+		     "leaq 1f(%%rip), %%rax\n\t"
+		     "pushq %%rax\n\t"
+		     "lretq\n"
+		     "1:"
+		     : : "i"(HV_CS) : "rax", "memory");
+	asm volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%ss" : : "r"(HV_DS));
+	asm volatile("ltr %w0" : : "r"(HV_TSS));
+	asm volatile("lidt %0" : : "m"(idtr));
+}
+
+void descriptors_init(void)
+{
+	set_gdt_entry(HV_CS, 0x00af9a000000ffffUL);		/* 64-bit code, DPL 0 */
+	set_gdt_entry(HV_DS, 0x00cf92000000ffffUL);		/* data, DPL 0 */
+	set_gdt_entry(FLAT_RING3_CS32, 0x00cffa000000ffffUL);	/* 32-bit code, DPL 3 */
+	set_gdt_entry(FLAT_RING3_DS32, 0x00cff2000000ffffUL);	/* data, DPL 3 */
+	set_gdt_entry(FLAT_RING3_CS64, 0x00affa000000ffffUL);	/* 64-bit code, DPL 3 */
+
+	tss.ist[IST_DF - 1] = (uintptr_t)ist_stacks[0] + IST_STACK_SIZE;
+	tss.ist[IST_NMI - 1] = (uintptr_t)ist_stacks[1] + IST_STACK_SIZE;
+	tss.ist[IST_MC - 1] = (uintptr_t)ist_stacks[2] + IST_STACK_SIZE;
+	tss.iomap_base = sizeof(tss);	/* no I/O bitmap: ring 3 gets #GP */
+	set_tss_desc(HV_TSS, &tss);
+
+	for (unsigned int v = 0; v < 256; v++)
+		set_gate(v, 0, 0);
+	/* int3 and into stay usable from ring 3, as on Xen. */
+	set_gate(TRAP_BP, 3, 0);
+	set_gate(TRAP_OF, 3, 0);
+	set_gate(TRAP_DF, 0, IST_DF);
+	set_gate(TRAP_NMI, 0, IST_NMI);
+	set_gate(TRAP_MC, 0, IST_MC);
+	load_tables();
+}
+
+bool stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
+{
+	if (sp >= (uintptr_t)boot_stack && sp < (uintptr_t)boot_stack_top) {
+		*lo = (uintptr_t)boot_stack;
+		*hi = (uintptr_t)boot_stack_top;
+		return true;
+	}
+	for (unsigned int i = 0; i < 3; i++) {
+		uintptr_t base = (uintptr_t)ist_stacks[i];
+
+		if (sp >= base && sp < base + IST_STACK_SIZE) {
+			*lo = base;
+			*hi = base + IST_STACK_SIZE;
+			return true;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,31 @@
+/*
+ * Descriptor tables. hv's GDT spans 16 pages like Xen's: entries below
+ * 7168 (byte 0xe000) belong to the guest, hv's own selectors sit above.
+ * Ring-3 flat selectors are those of Xen's PV ABI, and their order lets
+ * SYSRET (STAR[63:48] = 0xe023) load CS 0xe033 and SS 0xe02b.
+ */
+#ifndef ASM_DESC_H
+#define ASM_DESC_H
+
+#define GDT_ENTRIES 8192
+#define FIRST_RESERVED_GDT_BYTE 0xe000
+
+#define HV_CS 0xe008
+#define HV_DS 0xe010
+#define FLAT_RING3_CS32 0xe023
+#define FLAT_RING3_DS32 0xe02b
+#define FLAT_RING3_CS64 0xe033
+#define HV_TSS 0xe040
+
+/* Interrupt stack table slots. */
+#define IST_DF 1
+#define IST_NMI 2
+#define IST_MC 3
+
+#ifndef __ASSEMBLER__
+void descriptors_init(void);
+/* Bounds of the stack the CPU is running on (for stack traces). */
+bool stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi);
+#endif
+
+#endif

@@ -1,0 +1,35 @@
+/* x86-64 page-table entries. */
+#ifndef ASM_PAGE_H
+#define ASM_PAGE_H
+
+#define _PAGE_PRESENT 0x001UL
+#define _PAGE_RW 0x002UL
+#define _PAGE_USER 0x004UL
+#define _PAGE_PWT 0x008UL
+#define _PAGE_PCD 0x010UL
+#define _PAGE_ACCESSED 0x020UL
+#define _PAGE_DIRTY 0x040UL
+#define _PAGE_PSE 0x080UL
+#define _PAGE_GLOBAL 0x100UL
+#define _PAGE_NX (1UL << 63)
+#define PTE_ADDR_MASK 0x000ffffffffff000UL
+
+#define L1_SHIFT 12
+#define L2_SHIFT 21
+#define L3_SHIFT 30
+#define L4_SHIFT 39
+#define PT_ENTRIES 512
+#define pt_index(va, shift) (((va) >> (shift)) & (PT_ENTRIES - 1))
+
+#ifndef __ASSEMBLER__
+#include <hv/types.h>
+typedef uint64_t pte_t;
+
+/* hv's own page tables (arch/x86/paging.c). */
+struct boot_info;
+void paging_init(const struct boot_info *bi);
+/* Map [pa, pa + size) uncached at a fresh VA for device registers. */
+void *ioremap(paddr_t pa, size_t size);
+#endif
+
+#endif

@@ -1,0 +1,46 @@
+/* Exception entry: the frame entry.S builds, and the C handlers. */
+#ifndef ASM_TRAPS_H
+#define ASM_TRAPS_H
+
+#define TRAP_DE 0
+#define TRAP_DB 1
+#define TRAP_NMI 2
+#define TRAP_BP 3
+#define TRAP_OF 4
+#define TRAP_BR 5
+#define TRAP_UD 6
+#define TRAP_NM 7
+#define TRAP_DF 8
+#define TRAP_TS 10
+#define TRAP_NP 11
+#define TRAP_SS 12
+#define TRAP_GP 13
+#define TRAP_PF 14
+#define TRAP_MF 16
+#define TRAP_AC 17
+#define TRAP_MC 18
+#define TRAP_XM 19
+#define TRAP_VE 20
+#define TRAP_CP 21
+
+#ifndef __ASSEMBLER__
+#include <hv/types.h>
+
+/* Saved by entry.S; the order matches Xen's cpu_user_regs up to ss. */
+struct cpu_regs {
+	uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+	uint64_t rax, rcx, rdx, rsi, rdi;
+	uint32_t error_code, entry_vector;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+void traps_init(void);
+void do_trap(struct cpu_regs *regs);
+/* Print registers, fault address and a stack trace. */
+void show_registers(const struct cpu_regs *regs);
+void show_stack_trace(uintptr_t rbp, uintptr_t rip);
+/* test_fault=: fault on purpose (integration tests of the crash dump). */
+void traps_run_fault_test(void);
+#endif
+
+#endif

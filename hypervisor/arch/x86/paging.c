@@ -1,0 +1,111 @@
+/*
+ * hv's own page tables. head.S leaves a boot map (4 GiB identity, the same
+ * in the direct map, 1 GiB at HV_VIRT_START); paging_init replaces it with
+ * the map hv keeps:
+ *
+ *   - the direct map of [0, 4 GiB) and of all RAM above, 2 MiB pages, NX;
+ *   - hv's image with per-section rights: text RX, rodata R, data RW;
+ *   - nothing at low addresses: a NULL dereference faults.
+ *
+ * The L4 slots hv uses are the ones every guest L4 will share (256-271).
+ */
+#include <hv/console.h>
+#include <hv/layout.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/multiboot2.h>
+#include <hv/panic.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+
+extern char _start[], _etext[], _erodata[], _end[];
+
+pte_t *idle_l4;		/* hv's L4: the template for every address space */
+static pte_t nx_bit;	/* _PAGE_NX if the CPU has it, else 0 */
+static uintptr_t ioremap_next = DIRECTMAP_END - (1UL << 30);	/* last GiB: devices */
+
+static pte_t *table_at(pte_t *table, unsigned int idx)
+{
+	if (!(table[idx] & _PAGE_PRESENT)) {
+		paddr_t pa = early_alloc_page();
+
+		table[idx] = pa | _PAGE_PRESENT | _PAGE_RW;
+	}
+	ASSERT(!(table[idx] & _PAGE_PSE));
+	return maddr_to_virt(table[idx] & PTE_ADDR_MASK);
+}
+
+static void map_4k(uintptr_t va, paddr_t pa, pte_t flags)
+{
+	pte_t *l3 = table_at(idle_l4, pt_index(va, L4_SHIFT));
+	pte_t *l2 = table_at(l3, pt_index(va, L3_SHIFT));
+	pte_t *l1 = table_at(l2, pt_index(va, L2_SHIFT));
+
+	l1[pt_index(va, L1_SHIFT)] = pa | flags;
+}
+
+static void map_2m(uintptr_t va, paddr_t pa, pte_t flags)
+{
+	pte_t *l3 = table_at(idle_l4, pt_index(va, L4_SHIFT));
+	pte_t *l2 = table_at(l3, pt_index(va, L3_SHIFT));
+
+	l2[pt_index(va, L2_SHIFT)] = pa | flags | _PAGE_PSE;
+}
+
+static void map_image(void)
+{
+	for (uintptr_t va = (uintptr_t)_start; va < (uintptr_t)_end; va += PAGE_SIZE) {
+		pte_t flags = _PAGE_PRESENT | _PAGE_GLOBAL;
+
+		if (va >= (uintptr_t)_erodata)
+			flags |= _PAGE_RW | nx_bit;
+		else if (va >= (uintptr_t)_etext)
+			flags |= nx_bit;
+		map_4k(va, virt_to_maddr((void *)va), flags);
+	}
+}
+
+static void map_direct(const struct boot_info *bi)
+{
+	paddr_t top = 4UL << 30;
+
+	for (unsigned int i = 0; i < bi->nr_regions; i++)
+		if (bi->regions[i].type == MEM_RAM && bi->regions[i].end > top)
+			top = ALIGN_UP(bi->regions[i].end, 1UL << L2_SHIFT);
+	if (top > DIRECTMAP_END - DIRECTMAP_START - (1UL << 30))
+		panic("paging: %lu GiB of RAM is more than the direct map holds", top >> 30);
+	for (paddr_t pa = 0; pa < top; pa += 1UL << L2_SHIFT)
+		map_2m(DIRECTMAP_START + pa, pa, _PAGE_PRESENT | _PAGE_RW | _PAGE_GLOBAL | nx_bit);
+}
+
+void paging_init(const struct boot_info *bi)
+{
+	uint32_t a, b, c, d;
+
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	if (d & (1u << 20)) {
+		nx_bit = _PAGE_NX;
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	}
+	idle_l4 = maddr_to_virt(early_alloc_page());
+	map_image();
+	map_direct(bi);
+	write_cr3(virt_to_maddr(idle_l4));
+	write_cr4(read_cr4() | X86_CR4_PGE);
+	pr_debug("paging: direct map and image mapped, NX %s\n", nx_bit ? "on" : "unavailable");
+}
+
+void *ioremap(paddr_t pa, size_t size)
+{
+	paddr_t base = ALIGN_DOWN(pa, PAGE_SIZE);
+	size_t len = ALIGN_UP(pa + size, PAGE_SIZE) - base;
+	uintptr_t va = ioremap_next;
+
+	if (va + len > DIRECTMAP_END)
+		return NULL;
+	ioremap_next += len;
+	for (size_t off = 0; off < len; off += PAGE_SIZE)
+		map_4k(va + off, base + off,
+		       _PAGE_PRESENT | _PAGE_RW | _PAGE_PCD | _PAGE_PWT | nx_bit);
+	return (void *)(va + (pa - base));
+}

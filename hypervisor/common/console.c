@@ -1,0 +1,173 @@
+/*
+ * hv's console: printk with log levels, a ring that keeps what was printed
+ * (so nothing before the serial line is lost), and the console devices
+ * selected by `console=`. Lines from hv carry the prefix "(HV) "; guests'
+ * console output goes through console_write() unprefixed (dom0, like Xen).
+ */
+#include <hv/cmdline.h>
+#include <hv/console.h>
+#include <hv/errno.h>
+#include <hv/lib.h>
+#include <hv/serial.h>
+
+#define CONRING_SIZE 16384
+
+enum log_level console_loglvl = LOG_INFO;
+enum log_level console_guest_loglvl = LOG_INFO;
+
+static char conring[CONRING_SIZE];
+static size_t conring_prod;		/* free-running byte index */
+static struct console_dev *devices;
+static bool at_line_start = true;
+
+static const char *const level_names[] = {
+	[LOG_NONE] = "none", [LOG_ERR] = "error", [LOG_WARN] = "warning",
+	[LOG_INFO] = "info", [LOG_DEBUG] = "debug", [LOG_ALL] = "all",
+};
+
+/* loglvl=<level>[/<rate-limited level>]: the second half is accepted and ignored. */
+static int parse_level(const char *s, enum log_level *out)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(level_names); i++) {
+		size_t n = strlen(level_names[i]);
+
+		if (!strncmp(s, level_names[i], n) && (s[n] == '\0' || s[n] == '/')) {
+			if (s[n] == '/' && parse_level(s + n + 1, &(enum log_level){ 0 }))
+				return -EINVAL;
+			*out = (enum log_level)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int parse_loglvl(const char *s)
+{
+	return parse_level(s, &console_loglvl);
+}
+HV_PARAM_CUSTOM("loglvl", parse_loglvl);
+
+static int parse_guest_loglvl(const char *s)
+{
+	return parse_level(s, &console_guest_loglvl);
+}
+HV_PARAM_CUSTOM("guest_loglvl", parse_guest_loglvl);
+
+/* console=com1[,com2]: which devices hv writes to. */
+static char opt_console[64] = "com1";
+HV_PARAM_STRING("console", opt_console);
+
+const char *log_level_name(enum log_level l)
+{
+	return l < ARRAY_SIZE(level_names) ? level_names[l] : "?";
+}
+
+static void conring_put(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		conring[conring_prod++ % CONRING_SIZE] = s[i];
+}
+
+static void devices_write(struct console_dev *only, const char *s, size_t len)
+{
+	for (struct console_dev *d = devices; d; d = d->next) {
+		if (only && d != only)
+			continue;
+		for (size_t i = 0; i < len; i++)
+			d->putc(d, s[i]);
+	}
+}
+
+void console_write(const char *s, size_t len)
+{
+	conring_put(s, len);
+	devices_write(NULL, s, len);
+	if (len)
+		at_line_start = s[len - 1] == '\n';
+}
+
+void console_register(struct console_dev *dev)
+{
+	size_t start = conring_prod > CONRING_SIZE ? conring_prod - CONRING_SIZE : 0;
+
+	dev->next = devices;
+	devices = dev;
+	/* Replay what was printed before this device existed. */
+	for (size_t i = start; i < conring_prod; i++)
+		dev->putc(dev, conring[i % CONRING_SIZE]);
+}
+
+void vprintk(const char *fmt, va_list ap)
+{
+	enum log_level level = LOG_INFO;
+	char buf[512];
+	const char *p, *line;
+	int n;
+
+	if (fmt[0] == '\001' && fmt[1] >= '0' && fmt[1] <= '9') {
+		level = (enum log_level)(fmt[1] - '0');
+		fmt += 2;
+	}
+	if (level > console_loglvl)
+		return;
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1;
+
+	/* Prefix every line, including continuations of a split message. */
+	for (line = p = buf; p < buf + n; p++) {
+		if (*p != '\n')
+			continue;
+		if (at_line_start)
+			console_write("(HV) ", 5);
+		console_write(line, p + 1 - line);
+		line = p + 1;
+	}
+	if (line < buf + n) {
+		if (at_line_start)
+			console_write("(HV) ", 5);
+		console_write(line, buf + n - line);
+	}
+}
+
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+}
+
+/* Bring up the devices `console=` names; unknown names are reported. */
+void console_init(void)
+{
+	const char *p = opt_console;
+
+	while (*p) {
+		char name[16];
+		size_t n = 0;
+
+		while (*p && *p != ',' && n < sizeof(name) - 1)
+			name[n++] = *p++;
+		name[n] = '\0';
+		while (*p && *p != ',')
+			p++;
+		if (*p == ',')
+			p++;
+		if (!strcmp(name, "com1"))
+			serial_console_init(0);
+		else if (!strcmp(name, "com2"))
+			serial_console_init(1);
+		else if (strcmp(name, "none") && name[0])
+			pr_warn("console: '%s' is not a console hv supports (com1, com2, none); ignored\n", name);
+	}
+}
+
+/* After a fatal error nothing must stay silent: fall back to com1. */
+void console_force_output(void)
+{
+	console_loglvl = LOG_ALL;
+	if (!devices)
+		serial_console_init(0);
+}

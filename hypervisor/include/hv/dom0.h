@@ -1,0 +1,15 @@
+/* Sizing domain 0 from dom0_mem= and dom0_max_vcpus=. */
+#ifndef HV_DOM0_H
+#define HV_DOM0_H
+
+#include <hv/types.h>
+
+/* dom0's initial memory in bytes, given what the host has free. */
+uint64_t dom0_mem_size(uint64_t host_free);
+/* dom0's maximum memory (balloon limit) in bytes. */
+uint64_t dom0_mem_max(uint64_t host_free);
+unsigned int dom0_vcpus(unsigned int host_cpus);
+/* Print what the options resolve to on this host. */
+void dom0_report_sizing(uint64_t host_free, unsigned int host_cpus);
+
+#endif

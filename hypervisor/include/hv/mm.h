@@ -1,0 +1,83 @@
+/*
+ * Machine memory: the frame table, the frame (buddy) allocator and the heap.
+ *
+ * Every machine frame hv manages has a struct frame in the frame table,
+ * indexed by MFN. The allocator links free blocks through these entries and
+ * never touches the free memory itself, which keeps its logic independent
+ * of any mapping (and testable on the host with a plain array).
+ *
+ * A free block of 2^order frames is represented by its first frame, which
+ * carries FRAME_FREE and the order; the other frames of the block carry
+ * FRAME_FREE_TAIL. Blocks are naturally aligned, so a block's buddy is at
+ * mfn ^ (1 << order).
+ */
+#ifndef HV_MM_H
+#define HV_MM_H
+
+#include <hv/list.h>
+#include <hv/types.h>
+
+#define MAX_ORDER 18		/* largest block: 2^18 frames = 1 GiB */
+
+enum frame_state {
+	FRAME_RESERVED = 0,	/* not RAM, or kept by hv: never allocated */
+	FRAME_FREE,		/* head of a free block */
+	FRAME_FREE_TAIL,	/* inside a free block */
+	FRAME_ALLOCATED,	/* handed out by frame_alloc */
+};
+
+struct frame {
+	struct list_head list;	/* free list, or the owner's list */
+	uint8_t state;		/* enum frame_state */
+	uint8_t order;		/* FRAME_FREE / ALLOCATED heads: block order */
+	uint16_t pad;
+	uint32_t flags;
+};
+
+struct frame_zone {
+	struct frame *table;	/* indexed by MFN - base */
+	mfn_t base, nr;		/* frames [base, base + nr) */
+	struct list_head free[MAX_ORDER + 1];
+	uint64_t free_frames;
+	uint64_t total_frames;	/* frames ever given to the zone */
+};
+
+/* Allocator core: operates on a zone whose table the caller provides. */
+void zone_init(struct frame_zone *z, struct frame *table, mfn_t base, mfn_t nr);
+/* Give [start, end) to the zone as free memory; returns frames added. */
+uint64_t zone_add_range(struct frame_zone *z, mfn_t start, mfn_t end);
+mfn_t zone_alloc(struct frame_zone *z, unsigned int order);
+/* Returns 0, or -EINVAL for a frame that is not an allocated block head. */
+int zone_free(struct frame_zone *z, mfn_t mfn, unsigned int order);
+/* Take one specific free frame out of the zone (0 or -EBUSY). */
+int zone_reserve(struct frame_zone *z, mfn_t mfn);
+
+/* hv's machine memory (one zone over all RAM). */
+struct boot_info;
+/* Reserve firmware, hv, boot info and modules; start the early allocator. */
+void early_mm_init(const struct boot_info *bi, paddr_t hv_start, paddr_t hv_end);
+/* Build the frame table and give all remaining RAM to the allocator. */
+void frames_init(const struct boot_info *bi);
+mfn_t alloc_frames(unsigned int order);
+void free_frames(mfn_t mfn, unsigned int order);
+void *alloc_page(void);			/* one zeroed page, mapped; NULL if none */
+void free_page(void *va);
+uint64_t frames_free_count(void);
+uint64_t frames_total_count(void);
+mfn_t frames_max_mfn(void);
+
+/* Early allocation before frames_init (from the boot loader's free RAM). */
+paddr_t early_alloc_page(void);
+
+/* Heap: small objects, any size; NULL when memory is short. */
+void *xmalloc(size_t size);
+void *xzalloc(size_t size);
+void xfree(void *p);
+/* Page provider the heap draws from (hv: alloc_page/free_page). */
+struct heap_pages {
+	void *(*get)(unsigned int order);
+	void (*put)(void *p, unsigned int order);
+};
+void heap_init(const struct heap_pages *pages);
+
+#endif
