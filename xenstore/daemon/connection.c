@@ -75,7 +75,8 @@ void conn_close(struct connection *c, const char *why)
 {
 	if (c->dead)
 		return;
-	log_info("conn %u (domain %u): closing: %s", c->id, c->domid, why);
+	xs_log(strcmp(why, "end of file") ? XS_LOG_INFO : XS_LOG_DEBUG,
+	       "conn %u (domain %u): closing: %s", c->id, c->domid, why);
 	c->dead = true;
 }
 

@@ -38,6 +38,9 @@ struct control_cmd {
 
 static int ctl_help(struct request *r, unsigned int argc, const char **argv);
 
+/* Cleared by the fuzzer: no commands that open files. */
+bool control_allow_files = true;
+
 static int ctl_log(struct request *r, unsigned int argc, const char **argv)
 {
 	int lvl;
@@ -63,6 +66,8 @@ static int ctl_logfile(struct request *r, unsigned int argc,
 
 	if (argc != 1)
 		return -EINVAL;
+	if (!control_allow_files)
+		return -EACCES;
 	rc = log_open_file(argv[0]);
 	return rc ? rc : reply_ok(r);
 }
@@ -73,6 +78,8 @@ static int ctl_trace(struct request *r, unsigned int argc, const char **argv)
 
 	if (argc != 1)
 		return -EINVAL;
+	if (!control_allow_files)
+		return -EACCES;
 	if (!strcmp(argv[0], "off"))
 		log_trace_close();
 	else

@@ -63,6 +63,7 @@ void domain_exit(void)
 		free(domains[i]);
 		domains[i] = NULL;
 	}
+	memset(nodes_owned, 0, sizeof(nodes_owned));
 }
 
 void domain_nodes_hook(unsigned int domid, int delta)

@@ -8,6 +8,8 @@
 #ifndef XS_HANDLERS_H
 #define XS_HANDLERS_H
 
+#include <stdbool.h>
+
 struct request;
 struct txn;
 
@@ -44,5 +46,6 @@ int do_set_quota(struct request *r);
 
 /* control.c */
 int do_control(struct request *r);
+extern bool control_allow_files;
 
 #endif /* XS_HANDLERS_H */
