@@ -8,8 +8,9 @@ out=$1 hv=$2 cmdline=$3
 shift 3
 [ -f "$hv" ] || { echo "mkiso: $hv: no such hypervisor image" >&2; exit 1; }
 
-stage=$(mktemp -d "${TMPDIR:-/tmp}/hviso.XXXXXX")
-trap 'rm -rf "$stage"' EXIT
+work=$(mktemp -d "${TMPDIR:-/tmp}/hviso.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+stage=$work/iso
 mkdir -p "$stage/boot/grub"
 cp "$hv" "$stage/boot/hv"
 
@@ -38,6 +39,6 @@ $modlines    boot
 CFG
 
 mkdir -p "$(dirname "$out")"
-grub-mkrescue -o "$out.tmp" "$stage" >/dev/null 2>"$stage/log" \
-	|| { cat "$stage/log" >&2; exit 1; }
+grub-mkrescue -o "$out.tmp" "$stage" >/dev/null 2>"$work/log" \
+	|| { cat "$work/log" >&2; exit 1; }
 mv "$out.tmp" "$out"

@@ -18,7 +18,6 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 
-extern const struct hv_param __param_start[], __param_end[];
 extern char _start[], _end[];
 
 void __noreturn start_hv(uint32_t magic, paddr_t info_pa);
@@ -77,7 +76,7 @@ void start_hv(uint32_t magic, paddr_t info_pa)
 
 	descriptors_init();	/* from here on a fault prints a register dump */
 	rc = mb2_parse(magic, info_pa ? maddr_to_virt(info_pa) : NULL, info_pa, bi);
-	cmdline_parse(bi->cmdline, __param_start, __param_end);
+	cmdline_parse(bi->cmdline, __start_hv_params, __stop_hv_params);
 	console_init();		/* replays everything printed so far */
 	print_banner();
 	if (rc)

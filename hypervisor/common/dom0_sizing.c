@@ -111,7 +111,7 @@ HV_PARAM_CUSTOM("dom0_max_vcpus", parse_dom0_max_vcpus);
 
 static uint64_t resolve(const struct amount *a, uint64_t host)
 {
-	uint64_t v = a->percent ? host / 100 * a->value : a->value;
+	uint64_t v = a->percent ? host * a->value / 100 : a->value;
 
 	if (a->all_but)
 		return v < host ? host - v : 0;

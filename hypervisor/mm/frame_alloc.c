@@ -130,7 +130,7 @@ mfn_t zone_alloc(struct frame_zone *z, unsigned int order)
 		o--;
 		push_free(z, mfn + (1UL << o), o);
 	}
-	mark_block(z, mfn, order, FRAME_ALLOCATED, FRAME_ALLOCATED);
+	mark_block(z, mfn, order, FRAME_ALLOCATED, FRAME_ALLOCATED_TAIL);
 	return mfn;
 }
 

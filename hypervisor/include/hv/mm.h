@@ -23,7 +23,8 @@ enum frame_state {
 	FRAME_RESERVED = 0,	/* not RAM, or kept by hv: never allocated */
 	FRAME_FREE,		/* head of a free block */
 	FRAME_FREE_TAIL,	/* inside a free block */
-	FRAME_ALLOCATED,	/* handed out by frame_alloc */
+	FRAME_ALLOCATED,	/* head of a block handed out by zone_alloc */
+	FRAME_ALLOCATED_TAIL,	/* inside an allocated block */
 };
 
 struct frame {

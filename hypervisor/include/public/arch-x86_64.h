@@ -12,7 +12,9 @@
 #ifndef HV_PUBLIC_ARCH_X86_64_H
 #define HV_PUBLIC_ARCH_X86_64_H
 
+#ifndef __ASSEMBLY__
 #include <stdint.h>
+#endif
 
 /*
  * The hypervisor hole: L4 slots 256..271 of every PV address space belong to
@@ -92,6 +94,7 @@
  * One entry of the virtual trap table (set_trap_table, #0). The list ends
  * at the first entry whose address is 0.
  */
+#ifndef __ASSEMBLY__
 struct trap_info {
 	uint8_t  vector;        /* IN: exception/interrupt vector */
 	uint8_t  flags;         /* IN: TI_* below */
@@ -99,6 +102,7 @@ struct trap_info {
 	uint32_t _pad0;         /* IN: zero */
 	uint64_t address;       /* IN: handler VA; 0 ends the list */
 };
+#endif
 
 /* trap_info.flags: bits 0-1 the DPL `int n` needs, bit 2 masks events. */
 #define TI_DPL_MASK             0x3
@@ -111,6 +115,7 @@ struct trap_info {
  * The register frame the hypervisor saves for a vCPU (200 bytes). Used
  * inside vcpu_guest_context; also the layout of hv's own entry frames.
  */
+#ifndef __ASSEMBLY__
 struct cpu_user_regs {
 	uint64_t r15;           /* INOUT */
 	uint64_t r14;           /* INOUT */
@@ -147,12 +152,14 @@ struct cpu_user_regs {
 	uint16_t gs;            /* INOUT */
 	uint16_t _pad6[3];      /* zero */
 };
+#endif
 
 /*
  * The frame the guest leaves on its stack for the iret hypercall (#23),
  * lowest address first. Bit VGCF_in_syscall in flags: return as from a
  * syscall (rcx and r11 are not restored).
  */
+#ifndef __ASSEMBLY__
 struct iret_context {
 	uint64_t rax;           /* IN */
 	uint64_t r11;           /* IN */
@@ -164,12 +171,15 @@ struct iret_context {
 	uint64_t rsp;           /* IN */
 	uint64_t ss;            /* IN */
 };
+#endif
 
 /* Per-vCPU arch part of vcpu_info. */
+#ifndef __ASSEMBLY__
 struct arch_vcpu_info {
 	uint64_t cr2;           /* OUT: faulting address of the last #PF injected */
 	uint64_t _pad;          /* reserved */
 };
+#endif
 
 /* Why dom0 got an NMI (arch_shared_info.nmi_reason bits). */
 #define _XEN_NMIREASON_io_error     0
@@ -178,6 +188,7 @@ struct arch_vcpu_info {
 #define XEN_NMIREASON_pci_serr      (1U << _XEN_NMIREASON_pci_serr)
 
 /* Arch part of shared_info (48 bytes). */
+#ifndef __ASSEMBLY__
 struct arch_shared_info {
 	uint64_t max_pfn;                   /* IN: guest: size of its p2m, for tools */
 	uint64_t pfn_to_mfn_frame_list_list;/* IN: guest: MFN of the p2m tree root, ~0 = virtual p2m */
@@ -186,6 +197,7 @@ struct arch_shared_info {
 	uint64_t p2m_vaddr;                 /* IN: guest: VA of the virtual p2m */
 	uint64_t p2m_generation;            /* IN: guest: bumped on every p2m change */
 };
+#endif
 
 /* vcpu_guest_context.flags */
 #define VGCF_I387_VALID             (1U << 0)
@@ -208,6 +220,7 @@ struct arch_shared_info {
  * A vCPU's complete guest-visible state (5168 bytes), for
  * VCPUOP_initialise and the toolstack.
  */
+#ifndef __ASSEMBLY__
 struct vcpu_guest_context {
 	uint8_t  fpu_ctxt[512];             /* INOUT: FXSAVE image */
 	uint64_t flags;                     /* INOUT: VGCF_* */
@@ -229,5 +242,6 @@ struct vcpu_guest_context {
 	uint64_t gs_base_kernel;            /* INOUT */
 	uint64_t gs_base_user;              /* INOUT */
 };
+#endif
 
 #endif /* HV_PUBLIC_ARCH_X86_64_H */

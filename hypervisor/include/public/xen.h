@@ -9,12 +9,15 @@
  * Rules for every header in this directory: fixed-width types only, only
  * <stdint.h> from outside, explicit padding, and an IN/OUT note on every
  * field: IN = written by the caller (guest) and read by the hypervisor,
- * OUT = written by the hypervisor, INOUT = both.
+ * OUT = written by the hypervisor, INOUT = both. C declarations sit
+ * under #ifndef __ASSEMBLY__ so assembly sources can use the constants.
  */
 #ifndef HV_PUBLIC_XEN_H
 #define HV_PUBLIC_XEN_H
 
+#ifndef __ASSEMBLY__
 #include <stdint.h>
+#endif
 
 /*
  * A guest virtual address passed inside a hypercall argument. The type
@@ -24,10 +27,12 @@
 #define XEN_GUEST_HANDLE(type)      uint64_t
 #define XEN_GUEST_HANDLE_64(type)   uint64_t
 
+#ifndef __ASSEMBLY__
 typedef uint64_t xen_ulong_t;       /* a guest "unsigned long" */
 typedef int64_t  xen_long_t;        /* a guest "long" */
 typedef uint64_t xen_pfn_t;         /* a frame number (MFN for PV guests) */
 typedef uint16_t domid_t;           /* a domain id */
+#endif
 
 #include "arch-x86_64.h"
 
@@ -119,11 +124,13 @@ typedef uint16_t domid_t;           /* a domain id */
 #define MMU_PT_UPDATE_PRESERVE_AD   2   /* as 0, OR-ing in the current A/D bits */
 #define MMU_PT_UPDATE_NO_TRANSLATE  3   /* as 0 for PV */
 
+#ifndef __ASSEMBLY__
 struct mmu_update {
 	uint64_t ptr;           /* IN: machine address | command */
 	uint64_t val;           /* IN: new entry value (or PFN for MACHPHYS) */
 };
 typedef struct mmu_update mmu_update_t;
+#endif
 
 /* mmuext_op (#26) commands. */
 #define MMUEXT_PIN_L1_TABLE         0
@@ -148,6 +155,7 @@ typedef struct mmu_update mmu_update_t;
 #define MMUEXT_MARK_SUPER           19
 #define MMUEXT_UNMARK_SUPER         20
 
+#ifndef __ASSEMBLY__
 struct mmuext_op {
 	uint32_t cmd;           /* IN: MMUEXT_* */
 	uint32_t _pad0;         /* IN: zero */
@@ -162,6 +170,7 @@ struct mmuext_op {
 	} arg2;
 };
 typedef struct mmuext_op mmuext_op_t;
+#endif
 
 /* update_va_mapping (#14) flags: flush type in bits 0-1, scope above. */
 #define UVMF_NONE           0x0ULL
@@ -201,12 +210,14 @@ typedef struct mmuext_op mmuext_op_t;
  * multicall (#13): each entry runs as hypercall `op` with args[0..5]; the
  * return value lands in `result`.
  */
+#ifndef __ASSEMBLY__
 struct multicall_entry {
 	xen_ulong_t op;         /* IN: hypercall number */
 	xen_ulong_t result;     /* OUT: its return value */
 	xen_ulong_t args[6];    /* IN: its arguments */
 };
 typedef struct multicall_entry multicall_entry_t;
+#endif
 
 /* Event channels: the 2-level ABI has 64 * 64 ports. */
 #define EVTCHN_2L_NR_CHANNELS   4096
@@ -217,6 +228,7 @@ typedef struct multicall_entry multicall_entry_t;
  * scale(rdtsc() - tsc_timestamp, tsc_to_system_mul, tsc_shift). `version`
  * is odd while the hypervisor updates the record.
  */
+#ifndef __ASSEMBLY__
 struct vcpu_time_info {
 	uint32_t version;           /* OUT */
 	uint32_t _pad0;             /* zero */
@@ -228,11 +240,13 @@ struct vcpu_time_info {
 	uint8_t  _pad1[2];          /* zero */
 };
 typedef struct vcpu_time_info vcpu_time_info_t;
+#endif
 
 #define XEN_PVCLOCK_TSC_STABLE_BIT  (1U << 0)
 #define XEN_PVCLOCK_GUEST_STOPPED   (1U << 1)
 
 /* Per-vCPU event and time state (64 bytes). */
+#ifndef __ASSEMBLY__
 struct vcpu_info {
 	uint8_t  evtchn_upcall_pending; /* INOUT: hv sets, guest clears */
 	uint8_t  evtchn_upcall_mask;    /* IN: nonzero = no upcalls (virtual IF clear) */
@@ -242,8 +256,10 @@ struct vcpu_info {
 	struct vcpu_time_info time;     /* OUT */
 };
 typedef struct vcpu_info vcpu_info_t;
+#endif
 
 /* The shared-info page (3136 bytes used of 4096). */
+#ifndef __ASSEMBLY__
 struct shared_info {
 	struct vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS];   /* INOUT */
 	xen_ulong_t evtchn_pending[64];     /* INOUT: hv sets, guest clears */
@@ -255,6 +271,7 @@ struct shared_info {
 	struct arch_shared_info arch;       /* INOUT */
 };
 typedef struct shared_info shared_info_t;
+#endif
 
 /* start_info.flags */
 #define SIF_PRIVILEGED      (1U << 0)   /* domain is privileged */
@@ -270,6 +287,7 @@ typedef struct shared_info shared_info_t;
  * The start-of-day page (1168 bytes), VA in rsi at the entry point. All
  * fields are written by the domain builder (OUT).
  */
+#ifndef __ASSEMBLY__
 struct start_info {
 	char     magic[32];         /* OUT: "xen-<version>-x86_64", NUL padded */
 	uint64_t nr_pages;          /* OUT: pages given to the domain */
@@ -300,6 +318,7 @@ struct start_info {
 	uint64_t nr_p2m_frames;     /* OUT: number of such frames */
 };
 typedef struct start_info start_info_t;
+#endif
 
 /* dom0_vga_console_info.video_type */
 #define XEN_VGATYPE_TEXT_MODE_3 0x03
@@ -307,6 +326,7 @@ typedef struct start_info start_info_t;
 #define XEN_VGATYPE_EFI_LFB     0x70
 
 /* The boot console dom0 inherits (40 bytes, right after start_info). */
+#ifndef __ASSEMBLY__
 struct dom0_vga_console_info {
 	uint8_t video_type;         /* OUT: XEN_VGATYPE_* */
 	uint8_t _pad0[3];           /* zero */
@@ -341,8 +361,11 @@ struct dom0_vga_console_info {
 	} u;
 };
 typedef struct dom0_vga_console_info dom0_vga_console_info_t;
+#endif
 
 /* A 16-byte domain handle (UUID). */
+#ifndef __ASSEMBLY__
 typedef uint8_t xen_domain_handle_t[16];
+#endif
 
 #endif /* HV_PUBLIC_XEN_H */
