@@ -1,0 +1,85 @@
+/*
+ * Micro-benchmarks (mode=bench). Each prints one parseable line:
+ *   bench <name> median=<cycles> min=<cycles> max=<cycles> batches=<n> iters=<n>
+ * Cycles are rdtsc ticks per operation, median over the batches.
+ */
+#include <guest/arch.h>
+#include <guest/hypercall.h>
+#include <guest/lib.h>
+#include <public/version.h>
+
+#define BATCHES 11
+#define ITERS   2000
+
+static void sort(uint64_t *v, unsigned int n)
+{
+	for (unsigned int i = 1; i < n; i++)
+		for (unsigned int j = i; j && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+static void report(const char *name, uint64_t *per_op)
+{
+	sort(per_op, BATCHES);
+	printf("bench %s median=%lu min=%lu max=%lu batches=%u iters=%u\n", name,
+	       per_op[BATCHES / 2], per_op[0], per_op[BATCHES - 1], BATCHES, ITERS);
+}
+
+/* xen_version(XENVER_version) round trip through the hypercall page. */
+static void bench_null_hypercall(void)
+{
+	uint64_t per_op[BATCHES];
+
+	for (unsigned int b = 0; b < BATCHES; b++) {
+		uint64_t t0 = rdtsc();
+
+		for (unsigned int i = 0; i < ITERS; i++)
+			HYPERVISOR_xen_version(XENVER_version, NULL);
+		per_op[b] = (rdtsc() - t0) / ITERS;
+	}
+	report("null_hypercall_cycles", per_op);
+}
+
+/* The same through an inline `syscall`, as Linux 6.1 issues it. */
+static void bench_null_hypercall_direct(void)
+{
+	uint64_t per_op[BATCHES];
+
+	for (unsigned int b = 0; b < BATCHES; b++) {
+		uint64_t t0 = rdtsc();
+
+		for (unsigned int i = 0; i < ITERS; i++)
+			hypercall_direct(__HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
+		per_op[b] = (rdtsc() - t0) / ITERS;
+	}
+	report("null_hypercall_direct_cycles", per_op);
+}
+
+/* An exception bounced to the guest and returned with the iret hypercall. */
+static void bench_int3_roundtrip(void)
+{
+	uint64_t per_op[BATCHES];
+
+	trap_expect(3);
+	for (unsigned int b = 0; b < BATCHES; b++) {
+		uint64_t t0 = rdtsc();
+
+		for (unsigned int i = 0; i < ITERS / 10; i++)
+			__asm__ __volatile__("int3" ::: "memory");
+		per_op[b] = (rdtsc() - t0) / (ITERS / 10);
+	}
+	trap_expect_none();
+	report("int3_bounce_iret_cycles", per_op);
+}
+
+void bench_run(void)
+{
+	printf("guest-pv: benchmarks (rdtsc cycles per operation)\n");
+	bench_null_hypercall();
+	bench_null_hypercall_direct();
+	bench_int3_roundtrip();
+}

@@ -1,0 +1,129 @@
+"""Shared expectations for guest-pv runs, on any hypervisor.
+
+guest-pv (build/guest-pv/guest-pv) boots as dom0, runs its in-guest ABI
+test suite and prints one line per test, then
+
+    guest-pv: running T of T tests (tests=*)
+    ...
+    guest-pv: P passed, 0 failed
+    guest-pv: powering off
+
+and shuts down with SCHEDOP_shutdown(poweroff). The same binary and the
+same expectations serve for Xen 4.17 (the oracle, guest_pv_xen.py) and for
+hv: call guest_pv_scenario() with hypervisor="{build}/hv" and hv's command
+line. Xen only halts on dom0 poweroff (QEMU keeps running), so its
+scenarios end on Xen's "Dom0 halted" line; hv scenarios can instead pass
+end=None and exit=<status> if hv ends QEMU through isa-debug-exit.
+"""
+import glob
+import os
+import re
+import subprocess
+
+from runner import Scenario
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
+GUEST = "{build}/guest-pv/guest-pv"
+
+XEN_IMAGE = "{build}/xen/xen.gz"
+XEN_CMDLINE = ("console=com1 com1=115200,8n1 dom0_mem=64M dom0_max_vcpus=1 "
+               "loglvl=all guest_loglvl=all noreboot")
+XEN_END = r"\(XEN\) Hardware Dom0 halted"
+XEN_FORBID = [r"\(XEN\) Hardware Dom0 crashed", r"\(XEN\) Panic on CPU", r"\(XEN\) \*\*\*\* "]
+
+
+def count_tests():
+    """Number of TEST(...) definitions in guest-pv's sources."""
+    n = 0
+    for path in glob.glob(os.path.join(TOP, "guest-pv", "tests", "*.c")):
+        with open(path) as f:
+            n += sum(1 for line in f if re.match(r"\s*TEST\(\s*\w+\s*,\s*\w+\s*\)", line))
+    return n
+
+
+def at_least(n):
+    """A regex matching a decimal number >= n (n >= 0)."""
+    s = str(n)
+    alts = [s]
+    for i, d in enumerate(s):
+        # Same prefix, a larger digit here, anything after.
+        if d != "9":
+            rest = len(s) - i - 1
+            alts.append(s[:i] + f"[{int(d) + 1}-9]" + (rf"\d{{{rest}}}" if rest else ""))
+    alts.append(rf"[1-9]\d{{{len(s)},}}")
+    return "(?:" + "|".join(alts) + ")"
+
+
+def fetch_xen(build, sdir):
+    """prepare hook: make sure $BUILD/xen/xen.gz exists (cached, locked)."""
+    subprocess.run(["bash", os.path.join(TOP, "scripts", "fetch-xen.sh"), build],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def guest_pv_scenario(name, hypervisor, cmdline, guest_cmdline="", max_skipped=0,
+                      end=None, exit=None, timeout=120, prepare=None, forbid=(),
+                      memory="1G", doc=""):
+    """guest-pv runs its whole suite: every test runs, none fails, and at
+    most max_skipped are skipped (tests tied to one hypervisor skip
+    elsewhere)."""
+    total = count_tests()
+    return Scenario(
+        name=name,
+        hypervisor=hypervisor,
+        cmdline=cmdline,
+        modules=[(GUEST, guest_cmdline)],
+        expect=[
+            r"guest-pv: start_info ",
+            rf"guest-pv: running {total} of {total} tests",
+            rf"guest-pv: {at_least(total - max_skipped)} passed, 0 failed",
+            r"guest-pv: powering off",
+        ],
+        forbid=[r"(?m)^FAIL ", r"guest-pv: PANIC", r"guest-pv: unexpected exception"] + list(forbid),
+        end=end,
+        exit=exit,
+        timeout=timeout,
+        memory=memory,
+        prepare=prepare,
+        doc=doc or f"guest-pv's {total} ABI tests pass as dom0 on {hypervisor}",
+    )
+
+
+def guest_pv_fault_scenario(name, hypervisor, cmdline, end=None, exit=None, timeout=120,
+                            prepare=None, forbid=(), doc=""):
+    """mode=fault: an unexpected #PF is reported with vector, rip, error
+    code and cr2, and the domain shuts down as crashed."""
+    return Scenario(
+        name=name,
+        hypervisor=hypervisor,
+        cmdline=cmdline,
+        modules=[(GUEST, "mode=fault")],
+        expect=[
+            r"guest-pv: mode=fault: reading address 0x10",
+            r"guest-pv: unexpected exception vec=14 \(#PF\) rip=ffffffff8\w+ err=0 cr2=10\b",
+        ],
+        forbid=[r"guest-pv: powering off"] + list(forbid),
+        end=end,
+        exit=exit,
+        timeout=timeout,
+        prepare=prepare,
+        doc=doc or f"guest-pv's crash path reports an unexpected #PF on {hypervisor}",
+    )
+
+
+def guest_pv_bench_scenario(name, hypervisor, cmdline, end=None, exit=None, timeout=300,
+                            prepare=None, forbid=()):
+    """mode=bench: prints `bench <name> median=N ...` lines (rdtsc cycles)."""
+    return Scenario(
+        name=name,
+        hypervisor=hypervisor,
+        cmdline=cmdline,
+        modules=[(GUEST, "mode=bench")],
+        expect=[r"bench null_hypercall_cycles median=\d+", r"guest-pv: powering off"],
+        forbid=[r"guest-pv: PANIC", r"guest-pv: unexpected exception"] + list(forbid),
+        end=end,
+        exit=exit,
+        timeout=timeout,
+        prepare=prepare,
+        doc=f"guest-pv micro-benchmarks on {hypervisor}",
+    )
