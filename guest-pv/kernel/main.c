@@ -14,6 +14,7 @@
  *                sense on one of them (otherwise they are skipped)
  */
 #include <guest/arch.h>
+#include <guest/events.h>
 #include <guest/hypercall.h>
 #include <guest/lib.h>
 #include <guest/test.h>
@@ -93,6 +94,7 @@ static void map_shared_info(void)
 		return;
 	}
 	shared_info = (struct shared_info *)shared_info_page;
+	vcpu0 = &shared_info->vcpu_info[0];
 }
 
 static void __noreturn fault_on_purpose(void)

@@ -46,7 +46,7 @@ static const struct {
 	long err;
 	const char *name;
 } errno_names[] = {
-	{ 1, "-EPERM" }, { 2, "-ENOENT" }, { 3, "-ESRCH" }, { 7, "-E2BIG" },
+	{ 1, "-EPERM" }, { 2, "-ENOENT" }, { 3, "-ESRCH" }, { 6, "-ENXIO" }, { 7, "-E2BIG" },
 	{ 11, "-EAGAIN" }, { 12, "-ENOMEM" }, { 13, "-EACCES" }, { 14, "-EFAULT" },
 	{ 16, "-EBUSY" }, { 17, "-EEXIST" }, { 19, "-ENODEV" }, { 22, "-EINVAL" },
 	{ 28, "-ENOSPC" }, { 34, "-ERANGE" }, { 38, "-ENOSYS" }, { 61, "-ENODATA" },

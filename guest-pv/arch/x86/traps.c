@@ -8,6 +8,7 @@
  * .ex_table (probe helpers) or announce the vector with trap_expect().
  */
 #include <guest/arch.h>
+#include <guest/events.h>
 #include <guest/hypercall.h>
 #include <guest/lib.h>
 #include <public/sched.h>
@@ -92,8 +93,12 @@ void trap_handler(struct trap_frame *f)
 	uint64_t fixup = fixup_for(f->rip);
 	uint64_t cr2 = 0;
 
-	if (f->vector == 14 && shared_info)
-		cr2 = shared_info->vcpu_info[0].arch.cr2;
+	if (f->vector == VEC_EVENT && vcpu0 && shared_info) {
+		events_upcall();
+		return;
+	}
+	if (f->vector == 14 && vcpu0)
+		cr2 = vcpu0->arch.cr2;
 	last_trap.count++;
 	last_trap.vector = (unsigned int)f->vector;
 	last_trap.error_code = f->error_code;
@@ -114,7 +119,7 @@ void trap_handler(struct trap_frame *f)
 
 	printf("guest-pv: unexpected exception vec=%lu (%s) rip=%lx err=%lx cr2=%lx%s\n",
 	       f->vector, vector_name(f->vector), f->rip, f->error_code, cr2,
-	       shared_info ? "" : " (cr2 unknown: no shared_info)");
+	       vcpu0 ? "" : " (cr2 unknown: no shared_info)");
 	printf("  cs=%lx rflags=%lx rsp=%lx ss=%lx\n", f->cs, f->rflags, f->rsp, f->ss);
 	printf("  rax=%lx rbx=%lx rcx=%lx rdx=%lx\n", f->rax, f->rbx, f->rcx, f->rdx);
 	printf("  rsi=%lx rdi=%lx rbp=%lx r8=%lx\n", f->rsi, f->rdi, f->rbp, f->r8);

@@ -1,0 +1,165 @@
+/*
+ * event_channel_op (#32), 2-level ABI: allocation, binding, status, send,
+ * delivery through the upcall, close; and the invalid cases.
+ */
+#include <guest/arch.h>
+#include <guest/events.h>
+#include <guest/hypercall.h>
+#include <guest/test.h>
+#include <public/errno.h>
+#include <public/event_channel.h>
+#include <public/vcpu.h>
+
+static long evtchn_close(uint32_t port)
+{
+	struct evtchn_close c = { .port = port };
+
+	return HYPERVISOR_event_channel_op(EVTCHNOP_close, &c);
+}
+
+static long evtchn_send(uint32_t port)
+{
+	struct evtchn_send s = { .port = port };
+
+	return HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
+}
+
+static long evtchn_status(uint32_t port, struct evtchn_status *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->dom = DOMID_SELF;
+	st->port = port;
+	return HYPERVISOR_event_channel_op(EVTCHNOP_status, st);
+}
+
+TEST(evtchn, alloc_unbound_and_loopback)
+{
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+	struct evtchn_bind_interdomain bi = { .remote_dom = DOMID_SELF };
+	struct evtchn_status st;
+
+	if (!shared_info)
+		SKIP("shared_info not mapped");
+	CHECK_RC("alloc_unbound(self, self)", 0, HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au));
+	CHECK(au.port > 0 && au.port < EVTCHN_2L_NR_CHANNELS, "port %u", au.port);
+	CHECK_RC("status(unbound)", 0, evtchn_status(au.port, &st));
+	CHECK_EQ("status", EVTCHNSTAT_unbound, st.status);
+
+	bi.remote_port = au.port;
+	CHECK_RC("bind_interdomain to our own port", 0,
+		 HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &bi));
+	CHECK(bi.local_port > 0 && bi.local_port != au.port, "local port %u", bi.local_port);
+	CHECK_RC("status(interdomain)", 0, evtchn_status(bi.local_port, &st));
+	CHECK_EQ("status", EVTCHNSTAT_interdomain, st.status);
+	CHECK_EQ("peer port", au.port, st.u.interdomain.port);
+
+	/* A send on one end raises the other; upcalls stay masked. */
+	evtchn_clear_pending(au.port);
+	CHECK_RC("send", 0, evtchn_send(bi.local_port));
+	CHECK(evtchn_test_pending(au.port), "peer port %u not pending after send", au.port);
+	evtchn_clear_pending(au.port);
+	evtchn_clear_pending(bi.local_port);
+
+	CHECK_RC("close local", 0, evtchn_close(bi.local_port));
+	/* The peer falls back to unbound. */
+	CHECK_RC("status(peer)", 0, evtchn_status(au.port, &st));
+	CHECK_EQ("peer status after close", EVTCHNSTAT_unbound, st.status);
+	CHECK_RC("close peer", 0, evtchn_close(au.port));
+	CHECK_RC("status(closed)", 0, evtchn_status(au.port, &st));
+	CHECK_EQ("status after close", EVTCHNSTAT_closed, st.status);
+}
+
+TEST(evtchn, ipi_upcall)
+{
+	struct evtchn_bind_ipi ipi = { .vcpu = 0 };
+	struct evtchn_status st;
+
+	if (!shared_info)
+		SKIP("shared_info not mapped");
+	CHECK_RC("bind_ipi", 0, HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &ipi));
+	CHECK_RC("status(ipi)", 0, evtchn_status(ipi.port, &st));
+	CHECK_EQ("status", EVTCHNSTAT_ipi, st.status);
+	CHECK_EQ("status vcpu", 0, st.vcpu);
+
+	CHECK_RC("send", 0, evtchn_send(ipi.port));
+	CHECK(evtchn_test_pending(ipi.port), "port %u not pending", ipi.port);
+	CHECK(vcpu0->evtchn_upcall_pending, "upcall_pending not set");
+	CHECK(vcpu0->evtchn_pending_sel & (1UL << (ipi.port / 64)), "selector bit not set");
+
+	events_seen_reset();
+	events_deliver();
+	CHECK(events_seen.upcalls >= 1, "no upcall after unmasking");
+	CHECK(events_port_seen(ipi.port), "upcall did not report port %u", ipi.port);
+	CHECK(!evtchn_test_pending(ipi.port), "port %u still pending", ipi.port);
+	CHECK_EQ("upcall mask restored by iret", 1, vcpu0->evtchn_upcall_mask);
+	CHECK_RC("close", 0, evtchn_close(ipi.port));
+}
+
+TEST(evtchn, masked_port_not_delivered)
+{
+	struct evtchn_bind_ipi ipi = { .vcpu = 0 };
+	struct evtchn_unmask um;
+	uint64_t bit;
+
+	if (!shared_info)
+		SKIP("shared_info not mapped");
+	CHECK_RC("bind_ipi", 0, HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &ipi));
+	bit = 1UL << (ipi.port % 64);
+	__atomic_or_fetch(&shared_info->evtchn_mask[ipi.port / 64], bit, __ATOMIC_SEQ_CST);
+	CHECK_RC("send", 0, evtchn_send(ipi.port));
+	events_seen_reset();
+	events_deliver();
+	CHECK(!events_port_seen(ipi.port), "masked port %u was delivered", ipi.port);
+	CHECK(evtchn_test_pending(ipi.port), "masked port %u lost its pending bit", ipi.port);
+
+	/* EVTCHNOP_unmask clears the mask and re-raises the pending port. */
+	um.port = ipi.port;
+	CHECK_RC("unmask", 0, HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &um));
+	CHECK(!(shared_info->evtchn_mask[ipi.port / 64] & bit), "mask bit still set");
+	events_seen_reset();
+	events_deliver();
+	CHECK(events_port_seen(ipi.port), "unmasked port %u not delivered", ipi.port);
+	CHECK_RC("close", 0, evtchn_close(ipi.port));
+}
+
+TEST(evtchn, virq_timer)
+{
+	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = 1 };
+
+	if (!shared_info)
+		SKIP("shared_info not mapped");
+	CHECK_RC("bind_virq(TIMER)", 0, HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv));
+	CHECK_RC("bind_virq(TIMER) again", -XEN_EEXIST, HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv));
+	CHECK_RC("stop_periodic_timer", 0, HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL));
+	evtchn_clear_pending(bv.port);
+	/* A one-shot timer in the past fires at once. */
+	CHECK_RC("set_singleshot_timer(past)", 0, HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t));
+	CHECK(evtchn_test_pending(bv.port), "VIRQ_TIMER port %u not pending", bv.port);
+	events_seen_reset();
+	events_deliver();
+	CHECK(events_port_seen(bv.port), "VIRQ_TIMER not delivered");
+	CHECK_RC("close", 0, evtchn_close(bv.port));
+}
+
+TEST(evtchn, invalid)
+{
+	struct evtchn_bind_virq bv = { .virq = NR_VIRQS, .vcpu = 0 };
+	struct evtchn_unmask um = { .port = EVTCHN_2L_NR_CHANNELS + 5 };
+	struct evtchn_status st;
+
+	CHECK_RC("close(0)", -XEN_EINVAL, evtchn_close(0));
+	CHECK_RC("close(beyond the ABI)", -XEN_EINVAL, evtchn_close(EVTCHN_2L_NR_CHANNELS + 5));
+	CHECK_RC("send(beyond the ABI)", -XEN_EINVAL, evtchn_send(EVTCHN_2L_NR_CHANNELS + 5));
+	CHECK_RC("unmask(beyond the ABI)", -XEN_EINVAL, HYPERVISOR_event_channel_op(EVTCHNOP_unmask, &um));
+	CHECK_RC("status(beyond the ABI)", -XEN_EINVAL, evtchn_status(EVTCHN_2L_NR_CHANNELS + 5, &st));
+	CHECK_RC("bind_virq(NR_VIRQS)", -XEN_EINVAL, HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv));
+	bv.virq = VIRQ_TIMER;
+	bv.vcpu = 1;
+	CHECK_RC("bind_virq(TIMER, vcpu 1)", -XEN_ENOENT, HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv));
+	CHECK_RC("unknown cmd 99", -XEN_ENOSYS, HYPERVISOR_event_channel_op(99, &st));
+	CHECK_RC("status from a bad pointer", -XEN_EFAULT,
+		 HYPERVISOR_event_channel_op(EVTCHNOP_status, BAD_PTR_UNMAPPED));
+	CHECK_RC("alloc_unbound from a bad pointer", -XEN_EFAULT,
+		 HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, BAD_PTR_HV));
+}
