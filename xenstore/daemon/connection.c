@@ -260,7 +260,8 @@ int conn_queue(struct connection *c, const struct xsd_sockmsg *hdr,
 	m->hdr = *hdr;
 	m->sent = 0;
 	m->is_event = is_event;
-	memcpy(m->body, body, hdr->len);
+	if (hdr->len)
+		memcpy(m->body, body, hdr->len);
 	list_add_tail(&m->list, &c->out);
 	if (is_event)
 		c->out_events++;

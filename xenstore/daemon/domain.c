@@ -60,6 +60,8 @@ void domain_exit(void)
 	unsigned int i;
 
 	for (i = 0; i <= XS_DOMID_MAX; i++) {
+		if (!domains[i])
+			continue;
 		free(domains[i]);
 		domains[i] = NULL;
 	}
@@ -193,7 +195,8 @@ int domain_release(unsigned int domid)
 
 	store_foreach(orphan_collect, &s);
 	/* Shortest paths first: ancestors go before their children. */
-	qsort(s.paths, s.n, sizeof(*s.paths), cmp_path_len);
+	if (s.n)
+		qsort(s.paths, s.n, sizeof(*s.paths), cmp_path_len);
 	for (i = 0; i < s.n; i++) {
 		strip_domain(s.paths[i], domid);
 		free(s.paths[i]);

@@ -198,7 +198,11 @@ static void service_rings(void)
 	}
 }
 
-static int run_loop(int listen_fd)
+/*
+ * SIGTERM/SIGINT stay blocked except inside ppoll(), so a signal cannot
+ * slip in between the stop check and the wait and leave us asleep.
+ */
+static int run_loop(int listen_fd, const sigset_t *waitmask)
 {
 	struct pollfd *pfd = NULL;
 	struct connection **who = NULL;
@@ -240,7 +244,7 @@ static int run_loop(int listen_fd)
 			pfd[n].revents = 0;
 			n++;
 		}
-		if (poll(pfd, n, -1) < 0) {
+		if (ppoll(pfd, n, NULL, waitmask) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_err("poll: %s", strerror(errno));
@@ -274,6 +278,7 @@ int main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block, waitmask;
 	int listen_fd, rc;
 
 	if (parse_options(argc, argv, &o))
@@ -281,6 +286,10 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &waitmask);
 
 	rc = store_init(domain_nodes_hook);
 	if (rc) {
@@ -307,7 +316,7 @@ int main(int argc, char **argv)
 		write_pid_file(o.pid_file);
 	log_info("listening on %s", o.socket_path);
 
-	rc = run_loop(listen_fd);
+	rc = run_loop(listen_fd, &waitmask);
 
 	conn_close_all();
 	close(listen_fd);

@@ -415,7 +415,8 @@ int do_directory_part(struct request *r)
 			len += cl;
 			child += cl;
 		}
-		memcpy(buf + genlen, n->children + off, len);
+		if (len)
+			memcpy(buf + genlen, n->children + off, len);
 	}
 	if (off + len >= n->childlen)
 		buf[genlen + len++] = '\0';
