@@ -24,18 +24,18 @@
 
 enum tx_state { TX_READ, TX_WRITTEN, TX_DELETED };
 
+/* Watch events to fire at commit, kept on the entry they concern so a
+ * transaction rewriting one node a million times queues one event. */
+#define FIRE_SUBTREE 0x1
+#define FIRE_EXACT   0x2
+
 struct tx_entry {
 	struct list_head list;	/* in touch order, for commit */
 	char *path;
 	uint64_t gen;
 	enum tx_state state;
+	unsigned int fire;	/* FIRE_* */
 	struct node *node;
-};
-
-struct tx_event {
-	struct list_head list;
-	bool exact;
-	char path[];
 };
 
 struct owner_delta {
@@ -51,7 +51,6 @@ struct txn {
 	struct htab *entries;
 	struct list_head order;
 	unsigned int nr_entries;
-	struct list_head events;
 	struct list_head deltas;
 };
 
@@ -196,14 +195,13 @@ int tx_del(struct txn *t, const char *path)
 
 int tx_queue_watch(struct txn *t, const char *path, bool exact)
 {
-	size_t len = strlen(path) + 1;
-	struct tx_event *ev = malloc(sizeof(*ev) + len);
+	struct tx_entry *e;
+	int err;
 
-	if (!ev)
-		return -ENOMEM;
-	ev->exact = exact;
-	memcpy(ev->path, path, len);
-	list_add_tail(&ev->list, &t->events);
+	e = tx_touch(t, path, &err);
+	if (!e)
+		return err;
+	e->fire |= exact ? FIRE_EXACT : FIRE_SUBTREE;
 	return 0;
 }
 
@@ -233,7 +231,6 @@ int txn_start(struct connection *c, uint32_t *id)
 		return -ENOMEM;
 	}
 	list_init(&t->order);
-	list_init(&t->events);
 	list_init(&t->deltas);
 	t->conn = c;
 	/* Ids are per connection, never 0, never one in use. */
@@ -249,7 +246,6 @@ int txn_start(struct connection *c, uint32_t *id)
 static void txn_free(struct txn *t)
 {
 	struct tx_entry *e, *te;
-	struct tx_event *ev, *tev;
 	struct owner_delta *d, *td;
 
 	list_for_each_entry_safe(e, te, &t->order, list) {
@@ -257,8 +253,6 @@ static void txn_free(struct txn *t)
 		free(e->path);
 		free(e);
 	}
-	list_for_each_entry_safe(ev, tev, &t->events, list)
-		free(ev);
 	list_for_each_entry_safe(d, td, &t->deltas, list)
 		free(d);
 	htab_free(t->entries);
@@ -305,7 +299,7 @@ static int txn_apply(struct txn *t)
 
 int txn_end(struct connection *c, struct txn *t, bool commit)
 {
-	struct tx_event *ev;
+	struct tx_entry *e;
 	int rc = 0;
 
 	if (!commit)
@@ -319,9 +313,12 @@ int txn_end(struct connection *c, struct txn *t, bool commit)
 		log_err("txn %u: commit failed half-way (%d)", t->id, rc);
 		goto out;
 	}
-	list_for_each_entry(ev, &t->events, list)
-		watch_fire(NULL, ev->path, NULL,
-			   ev->exact ? MATCH_EXACT : MATCH_SUBTREE, NULL, 0);
+	list_for_each_entry(e, &t->order, list) {
+		if (e->fire & FIRE_SUBTREE)
+			watch_fire(NULL, e->path, NULL, MATCH_SUBTREE, NULL, 0);
+		if (e->fire & FIRE_EXACT)
+			watch_fire(NULL, e->path, NULL, MATCH_EXACT, NULL, 0);
+	}
 out:
 	txn_free(t);
 	return rc;
