@@ -5,13 +5,16 @@
 #include <hv/cmdline.h>
 #include <hv/console.h>
 #include <hv/dom0.h>
+#include <hv/domain.h>
 #include <hv/layout.h>
 #include <hv/lib.h>
+#include <hv/m2p.h>
 #include <hv/mm.h>
 #include <hv/multiboot2.h>
 #include <hv/panic.h>
 #include <hv/power.h>
 #include <hv/serial.h>
+#include <hv/time.h>
 #include <hv/version.h>
 #include <asm/desc.h>
 #include <asm/page.h>
@@ -23,6 +26,7 @@ extern char _start[], _end[];
 void __noreturn start_hv(uint32_t magic, paddr_t info_pa);
 
 static struct boot_info boot_info;
+const char *hv_cmdline = "";
 
 static void print_banner(void)
 {
@@ -72,10 +76,12 @@ static const struct heap_pages heap_pages = { heap_get_pages, heap_put_pages };
 void start_hv(uint32_t magic, paddr_t info_pa)
 {
 	struct boot_info *bi = &boot_info;
+	struct domain *dom0;
 	int rc;
 
 	descriptors_init();	/* from here on a fault prints a register dump */
 	rc = mb2_parse(magic, info_pa ? maddr_to_virt(info_pa) : NULL, info_pa, bi);
+	hv_cmdline = bi->cmdline;
 	cmdline_parse(bi->cmdline, __start_hv_params, __stop_hv_params);
 	console_init();		/* replays everything printed so far */
 	print_banner();
@@ -83,11 +89,15 @@ void start_hv(uint32_t magic, paddr_t info_pa)
 		panic("cannot boot from the information the boot loader gave");
 	print_boot_info(bi);
 
+	i8259_disable();
 	early_mm_init(bi, virt_to_maddr(_start), virt_to_maddr(_end));
 	paging_init(bi);
 	frames_init(bi);
 	heap_init(&heap_pages);
+	m2p_init();
+	memory_op_init(bi);
 	acpi_init(bi);
+	time_init();
 	dom0_report_sizing(frames_free_count() << PAGE_SHIFT, 1);
 	traps_run_fault_test();
 
@@ -95,6 +105,8 @@ void start_hv(uint32_t magic, paddr_t info_pa)
 		pr_info("No dom0 kernel module given: nothing to run.\n");
 		machine_power_off();
 	}
-	pr_warn("dom0: building domains is not implemented yet\n");
-	machine_power_off();
+	dom0 = dom0_build(bi);
+	if (!dom0)
+		panic("could not build dom0 from module 0 (see above)");
+	dom0_start(dom0);
 }

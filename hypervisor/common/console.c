@@ -6,9 +6,13 @@
  */
 #include <hv/cmdline.h>
 #include <hv/console.h>
+#include <hv/domain.h>
 #include <hv/errno.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/serial.h>
+#include <public/xen.h>
 
 #define CONRING_SIZE 16384
 
@@ -170,4 +174,78 @@ void console_force_output(void)
 	console_loglvl = LOG_ALL;
 	if (!devices)
 		serial_console_init(0);
+}
+
+/*
+ * console_io (#18). dom0 writes straight to hv's console, as on Xen; other
+ * domains' lines get a "(dN) " prefix, lose control characters and obey
+ * guest_loglvl. Reading returns what arrived on the serial line (dom0).
+ */
+#define CONSOLE_CHUNK 128
+
+static void guest_console_write(const struct domain *d, const char *buf, size_t len)
+{
+	static bool domu_line_start = true;
+	char prefix[12];
+
+	if (d->initial) {
+		console_write(buf, len);
+		return;
+	}
+	if (console_guest_loglvl < LOG_INFO)
+		return;
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (domu_line_start) {
+			int n = snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
+
+			console_write(prefix, (size_t)n);
+			domu_line_start = false;
+		}
+		if (c == '\n')
+			domu_line_start = true;
+		else if ((c < 32 && c != '\t') || c == 127)
+			c = '?';
+		console_write(&c, 1);
+	}
+}
+
+long do_console_io(unsigned int cmd, unsigned int count, uint64_t buf)
+{
+	struct domain *d = current->domain;
+	char chunk[CONSOLE_CHUNK];
+
+	switch (cmd) {
+	case CONSOLEIO_write:
+		while (count) {
+			unsigned int n = MIN(count, (unsigned int)CONSOLE_CHUNK);
+
+			if (copy_from_guest(chunk, buf, n))
+				return -EFAULT;
+			guest_console_write(d, chunk, n);
+			buf += n;
+			count -= n;
+		}
+		return 0;
+	case CONSOLEIO_read: {
+		unsigned int got = 0;
+		int c;
+
+		if (!d->initial)
+			return -EPERM;
+		if (count > INT32_MAX)
+			return -E2BIG;
+		while (got < count && (c = serial_getc()) >= 0) {
+			char ch = (char)c;
+
+			if (copy_to_guest(buf + got, &ch, 1))
+				return -EFAULT;
+			got++;
+		}
+		return got;
+	}
+	default:
+		return -ENOSYS;
+	}
 }

@@ -1,22 +1,20 @@
 /* String and memory functions (the compiler may also emit calls to these). */
 #include <hv/lib.h>
 
+/* rep stos/movs: fast on every x86 since ERMS, and under TCG. */
 void *memset(void *s, int c, size_t n)
 {
-	unsigned char *p = s;
+	void *d = s;
 
-	while (n--)
-		*p++ = (unsigned char)c;
+	asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
 	return s;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }
 

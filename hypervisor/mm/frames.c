@@ -182,3 +182,13 @@ mfn_t frames_max_mfn(void)
 {
 	return max_mfn;
 }
+
+struct frame *mfn_to_frame(mfn_t mfn)
+{
+	return zone.table && mfn < zone.nr ? &zone.table[mfn] : NULL;
+}
+
+bool frames_ready(void)
+{
+	return zone.table != NULL;
+}

@@ -7,7 +7,10 @@
 #include <hv/lib.h>
 #include <hv/types.h>
 #include <asm/desc.h>
+#include <asm/processor.h>
 #include <asm/traps.h>
+
+static void syscall_init(void);
 
 #define IST_STACK_SIZE 8192
 
@@ -38,6 +41,12 @@ struct __packed desc_ptr {
 
 extern char trap_stubs[];
 extern char boot_stack[], boot_stack_top[];
+extern char syscall_entry[], syscall32_entry[];
+
+/* Ring-3 entries land here (TSS.rsp0, syscall_entry): struct cpu_regs at the top. */
+#define GUEST_STACK_SIZE 16384
+uint8_t guest_stack[GUEST_STACK_SIZE] __aligned(64);
+asm(".globl guest_stack_top\n.set guest_stack_top, guest_stack + 16384");
 
 static uint64_t gdt[GDT_ENTRIES] __aligned(PAGE_SIZE);
 static struct idt_gate idt[256] __aligned(PAGE_SIZE);
@@ -101,6 +110,7 @@ void descriptors_init(void)
 	tss.ist[IST_DF - 1] = (uintptr_t)ist_stacks[0] + IST_STACK_SIZE;
 	tss.ist[IST_NMI - 1] = (uintptr_t)ist_stacks[1] + IST_STACK_SIZE;
 	tss.ist[IST_MC - 1] = (uintptr_t)ist_stacks[2] + IST_STACK_SIZE;
+	tss.rsp[0] = (uintptr_t)(guest_stack + GUEST_STACK_SIZE);
 	tss.iomap_base = sizeof(tss);	/* no I/O bitmap: ring 3 gets #GP */
 	set_tss_desc(HV_TSS, &tss);
 
@@ -113,10 +123,36 @@ void descriptors_init(void)
 	set_gate(TRAP_NMI, 0, IST_NMI);
 	set_gate(TRAP_MC, 0, IST_MC);
 	load_tables();
+	syscall_init();
+}
+
+/*
+ * syscall from ring 3 enters hv on the 64-bit path; SYSRET's selectors
+ * (STAR[63:48]) give ring 3 CS 0xe033 / SS 0xe02b. The flags mask clears
+ * IF, so hv runs with interrupts off until it chooses otherwise.
+ */
+static void syscall_init(void)
+{
+	wrmsr(MSR_STAR, ((uint64_t)FLAT_RING3_CS32 << 48) | ((uint64_t)HV_CS << 32));
+	wrmsr(MSR_LSTAR, (uintptr_t)syscall_entry);
+	wrmsr(MSR_CSTAR, (uintptr_t)syscall32_entry);
+	wrmsr(MSR_FMASK, X86_EFLAGS_IF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_NT |
+			 X86_EFLAGS_AC);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+struct cpu_regs *guest_regs(void)
+{
+	return (struct cpu_regs *)(guest_stack + GUEST_STACK_SIZE) - 1;
 }
 
 bool stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
 {
+	if (sp >= (uintptr_t)guest_stack && sp < (uintptr_t)guest_stack + GUEST_STACK_SIZE) {
+		*lo = (uintptr_t)guest_stack;
+		*hi = (uintptr_t)guest_stack + GUEST_STACK_SIZE;
+		return true;
+	}
 	if (sp >= (uintptr_t)boot_stack && sp < (uintptr_t)boot_stack_top) {
 		*lo = (uintptr_t)boot_stack;
 		*hi = (uintptr_t)boot_stack_top;

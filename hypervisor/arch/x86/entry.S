@@ -1,18 +1,21 @@
 /*
- * Exception and interrupt entry. Every IDT vector has a stub that makes
- * the stack look the same (an error code slot, whose high half holds the
- * vector), then common code saves the general registers as struct cpu_regs
- * and calls do_trap(regs). Guest entry points (syscall, PV traps) join
- * this file when guests run.
+ * Entry and exit. Every IDT vector has a stub that makes the stack look
+ * the same (an error code slot whose high half holds the vector); common
+ * code saves the general registers as struct cpu_regs and calls C.
+ *
+ * Guests enter hv three ways, all of which leave a struct cpu_regs at the
+ * top of guest_stack (TSS.rsp0): exceptions and interrupts from ring 3
+ * (the CPU switches to rsp0), and `syscall`, which does not switch stacks,
+ * so syscall_entry does it by hand. hv runs one vCPU on one pCPU for now,
+ * so a single scratch word holds the guest rsp across the switch (IF is
+ * clear from SFMASK until the frame is built).
  */
+#include <asm/desc.h>
 #include <asm/traps.h>
 
-/* Vectors for which the CPU pushes an error code. */
 #define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
-	.text
-	.balign 16
-trap_common:
+.macro SAVE_ALL
 	push	%rdi
 	push	%rsi
 	push	%rdx
@@ -29,8 +32,9 @@ trap_common:
 	push	%r14
 	push	%r15
 	cld
-	mov	%rsp, %rdi
-	call	do_trap
+.endm
+
+.macro RESTORE_ALL
 	pop	%r15
 	pop	%r14
 	pop	%r13
@@ -46,10 +50,70 @@ trap_common:
 	pop	%rdx
 	pop	%rsi
 	pop	%rdi
+.endm
+
+	.text
+	.balign 16
+trap_common:
+	SAVE_ALL
+	mov	%rsp, %rdi
+	call	do_trap
+	/* fall through */
+	.globl restore_all
+restore_all:
+	RESTORE_ALL
 	add	$8, %rsp		/* error code and vector */
 	iretq
 
+/* enter_guest(frame): load a prepared struct cpu_regs and return to it. */
+	.globl enter_guest
+enter_guest:
+	mov	%rdi, %rsp
+	jmp	restore_all
+
+/* 64-bit syscall from ring 3: a hypercall or a guest system call. */
+	.balign 16
+	.globl syscall_entry
+syscall_entry:
+	mov	%rsp, syscall_scratch_rsp(%rip)
+	lea	guest_stack_top(%rip), %rsp
+	pushq	$FLAT_RING3_DS32	/* ss */
+	pushq	syscall_scratch_rsp(%rip)
+	push	%r11			/* rflags */
+	pushq	$FLAT_RING3_CS64	/* cs */
+	push	%rcx			/* rip */
+	pushq	$0
+	movl	$TRAP_SYSCALL, 4(%rsp)
+	SAVE_ALL
+	mov	%rsp, %rdi
+	call	do_syscall
+	jmp	restore_all
+
+/* Compatibility-mode syscall: hv runs 64-bit guests only. */
+	.balign 16
+	.globl syscall32_entry
+syscall32_entry:
+	mov	%rsp, syscall_scratch_rsp(%rip)
+	lea	guest_stack_top(%rip), %rsp
+	pushq	$FLAT_RING3_DS32
+	pushq	syscall_scratch_rsp(%rip)
+	push	%r11
+	pushq	$FLAT_RING3_CS32
+	push	%rcx
+	pushq	$0
+	movl	$TRAP_SYSCALL32, 4(%rsp)
+	SAVE_ALL
+	mov	%rsp, %rdi
+	call	do_syscall
+	jmp	restore_all
+
+	.bss
+	.balign 8
+syscall_scratch_rsp:
+	.quad 0
+
 /* One 16-byte-aligned stub per vector; trap_stubs[v] is at trap_stubs + 16*v. */
+	.text
 	.balign 16
 	.globl trap_stubs
 trap_stubs:

@@ -12,6 +12,7 @@
 #include <hv/console.h>
 #include <hv/layout.h>
 #include <hv/lib.h>
+#include <hv/m2p.h>
 #include <hv/mm.h>
 #include <hv/multiboot2.h>
 #include <hv/panic.h>
@@ -24,30 +25,48 @@ pte_t *idle_l4;		/* hv's L4: the template for every address space */
 static pte_t nx_bit;	/* _PAGE_NX if the CPU has it, else 0 */
 static uintptr_t ioremap_next = DIRECTMAP_END - (1UL << 30);	/* last GiB: devices */
 
-static pte_t *table_at(pte_t *table, unsigned int idx)
+/* A zeroed page for hv's page tables, from whichever allocator is up. */
+static paddr_t pt_alloc(void)
 {
-	if (!(table[idx] & _PAGE_PRESENT)) {
-		paddr_t pa = early_alloc_page();
+	void *p;
 
-		table[idx] = pa | _PAGE_PRESENT | _PAGE_RW;
-	}
+	if (!frames_ready())
+		return early_alloc_page();
+	p = alloc_page();
+	if (!p)
+		panic("paging: out of memory for page tables");
+	return virt_to_maddr(p);
+}
+
+/* The next-level table under table[idx]; `user` opens the path to ring 3. */
+static pte_t *table_at(pte_t *table, unsigned int idx, bool user)
+{
+	if (!(table[idx] & _PAGE_PRESENT))
+		table[idx] = pt_alloc() | _PAGE_PRESENT | _PAGE_RW;
+	if (user)
+		table[idx] |= _PAGE_USER;
 	ASSERT(!(table[idx] & _PAGE_PSE));
 	return maddr_to_virt(table[idx] & PTE_ADDR_MASK);
 }
 
-static void map_4k(uintptr_t va, paddr_t pa, pte_t flags)
+static void map_4k_flags(uintptr_t va, paddr_t pa, pte_t flags, bool user)
 {
-	pte_t *l3 = table_at(idle_l4, pt_index(va, L4_SHIFT));
-	pte_t *l2 = table_at(l3, pt_index(va, L3_SHIFT));
-	pte_t *l1 = table_at(l2, pt_index(va, L2_SHIFT));
+	pte_t *l3 = table_at(idle_l4, pt_index(va, L4_SHIFT), user);
+	pte_t *l2 = table_at(l3, pt_index(va, L3_SHIFT), user);
+	pte_t *l1 = table_at(l2, pt_index(va, L2_SHIFT), user);
 
 	l1[pt_index(va, L1_SHIFT)] = pa | flags;
 }
 
+static void map_4k(uintptr_t va, paddr_t pa, pte_t flags)
+{
+	map_4k_flags(va, pa, flags, false);
+}
+
 static void map_2m(uintptr_t va, paddr_t pa, pte_t flags)
 {
-	pte_t *l3 = table_at(idle_l4, pt_index(va, L4_SHIFT));
-	pte_t *l2 = table_at(l3, pt_index(va, L3_SHIFT));
+	pte_t *l3 = table_at(idle_l4, pt_index(va, L4_SHIFT), false);
+	pte_t *l2 = table_at(l3, pt_index(va, L3_SHIFT), false);
 
 	l2[pt_index(va, L2_SHIFT)] = pa | flags | _PAGE_PSE;
 }
@@ -88,11 +107,30 @@ void paging_init(const struct boot_info *bi)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	}
 	idle_l4 = maddr_to_virt(early_alloc_page());
+	/*
+	 * Every hv slot gets its L3 now: guest L4s copy these entries when
+	 * they are built, so whatever hv maps later must land below them.
+	 */
+	for (unsigned int slot = HV_SLOT_FIRST; slot <= HV_SLOT_LAST; slot++)
+		table_at(idle_l4, slot, slot == pt_index(M2P_VIRT_START, L4_SHIFT));
 	map_image();
 	map_direct(bi);
 	write_cr3(virt_to_maddr(idle_l4));
 	write_cr4(read_cr4() | X86_CR4_PGE);
 	pr_debug("paging: direct map and image mapped, NX %s\n", nx_bit ? "on" : "unavailable");
+}
+
+void map_guest_readonly(uintptr_t va, mfn_t mfn, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		map_4k_flags(va + (i << PAGE_SHIFT), (mfn + i) << PAGE_SHIFT,
+			     _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | nx_bit, true);
+}
+
+void copy_hv_l4_slots(uint64_t *l4)
+{
+	for (unsigned int slot = HV_SLOT_FIRST; slot <= HV_SLOT_LAST; slot++)
+		l4[slot] = idle_l4[slot];
 }
 
 void *ioremap(paddr_t pa, size_t size)

@@ -1,11 +1,12 @@
 /*
- * Exceptions taken by hv itself. Until guests run, every exception is a bug
- * in hv: print everything needed to find it (registers, control registers,
- * the faulting address, a symbolised stack trace) and panic. Guest traps
- * will be bounced to the guest from here once guests exist.
+ * Exceptions. Those taken in a guest (ring 3) go to the PV code; those hv
+ * expects while touching guest memory resume at their fixup; any other is
+ * a bug in hv: print everything needed to find it (registers, control
+ * registers, the faulting address, a symbolised stack trace) and panic.
  */
 #include <hv/cmdline.h>
 #include <hv/console.h>
+#include <hv/guest_access.h>
 #include <hv/lib.h>
 #include <hv/panic.h>
 #include <hv/symbols.h>
@@ -90,6 +91,13 @@ void do_trap(struct cpu_regs *regs)
 {
 	unsigned int vec = regs->entry_vector;
 
+	if ((regs->cs & 3) == 3) {
+		pv_trap(regs);
+		return;
+	}
+	/* A fault hv expects (guest memory access): resume at its fixup. */
+	if ((vec == TRAP_PF || vec == TRAP_GP) && fixup_exception(&regs->rip))
+		return;
 	if (vec >= 32) {
 		pr_warn("traps: unexpected interrupt on vector %u; ignored\n", vec);
 		return;

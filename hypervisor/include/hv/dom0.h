@@ -12,4 +12,11 @@ unsigned int dom0_vcpus(unsigned int host_cpus);
 /* Print what the options resolve to on this host. */
 void dom0_report_sizing(uint64_t host_free, unsigned int host_cpus);
 
+struct boot_info;
+struct domain;
+/* Build dom0 from boot modules 0 (kernel) and 1 (initrd); NULL after a message. */
+struct domain *dom0_build(const struct boot_info *bi);
+/* Enter dom0's first vCPU. */
+void __noreturn dom0_start(struct domain *d);
+
 #endif

@@ -27,12 +27,24 @@ enum frame_state {
 	FRAME_ALLOCATED_TAIL,	/* inside an allocated block */
 };
 
+/* What a domain's frame is used as (the PV MMU's page types). */
+enum frame_type {
+	FT_NONE = 0,		/* ordinary memory, may be mapped writable */
+	FT_L1, FT_L2, FT_L3, FT_L4,	/* validated page-table levels */
+	FT_SEG_DESC,		/* GDT/LDT frame */
+	FT_SHARED,		/* hv-owned page the guest may map (shared_info) */
+};
+
+struct domain;
+
 struct frame {
-	struct list_head list;	/* free list, or the owner's list */
+	struct list_head list;	/* free list, or the owner's page list */
 	uint8_t state;		/* enum frame_state */
 	uint8_t order;		/* FRAME_FREE / ALLOCATED heads: block order */
-	uint16_t pad;
+	uint8_t type;		/* enum frame_type */
+	uint8_t pinned;		/* page table pinned (MMUEXT_PIN_*) */
 	uint32_t flags;
+	struct domain *owner;	/* NULL: hv or free */
 };
 
 struct frame_zone {
@@ -66,9 +78,16 @@ void free_page(void *va);
 uint64_t frames_free_count(void);
 uint64_t frames_total_count(void);
 mfn_t frames_max_mfn(void);
+/* The frame-table entry of an allocator-managed frame, or NULL. */
+struct frame *mfn_to_frame(mfn_t mfn);
 
+/* True once frames_init has run: alloc_frames works, early_alloc_page does not. */
+bool frames_ready(void);
 /* Early allocation before frames_init (from the boot loader's free RAM). */
 paddr_t early_alloc_page(void);
+
+/* memory_op needs the host's memory map (common/memory.c). */
+void memory_op_init(const struct boot_info *bi);
 
 /* Heap: small objects, any size; NULL when memory is short. */
 void *xmalloc(size_t size);

@@ -15,6 +15,7 @@ line. Xen only halts on dom0 poweroff (QEMU keeps running), so its
 scenarios end on Xen's "Dom0 halted" line; hv scenarios can instead pass
 end=None and exit=<status> if hv ends QEMU through isa-debug-exit.
 """
+import fnmatch
 import glob
 import os
 import re
@@ -33,13 +34,24 @@ XEN_END = r"\(XEN\) Hardware Dom0 halted"
 XEN_FORBID = [r"\(XEN\) Hardware Dom0 crashed", r"\(XEN\) Panic on CPU", r"\(XEN\) \*\*\*\* "]
 
 
-def count_tests():
-    """Number of TEST(...) definitions in guest-pv's sources."""
-    n = 0
+def test_names():
+    """group.name of every TEST(group, name) in guest-pv's sources."""
+    names = []
     for path in glob.glob(os.path.join(TOP, "guest-pv", "tests", "*.c")):
         with open(path) as f:
-            n += sum(1 for line in f if re.match(r"\s*TEST\(\s*\w+\s*,\s*\w+\s*\)", line))
-    return n
+            for line in f:
+                m = re.match(r"\s*TEST\(\s*(\w+)\s*,\s*(\w+)\s*\)", line)
+                if m:
+                    names.append(f"{m.group(1)}.{m.group(2)}")
+    return names
+
+
+def count_tests(patterns=None):
+    """Number of tests, or of those matching guest-pv's tests= globs."""
+    names = test_names()
+    if not patterns:
+        return len(names)
+    return sum(1 for n in names if any(fnmatch.fnmatchcase(n, p) for p in patterns))
 
 
 def at_least(n):
@@ -63,11 +75,15 @@ def fetch_xen(build, sdir):
 
 def guest_pv_scenario(name, hypervisor, cmdline, guest_cmdline="", max_skipped=0,
                       end=None, exit=None, timeout=120, prepare=None, forbid=(),
-                      memory="1G", doc=""):
-    """guest-pv runs its whole suite: every test runs, none fails, and at
+                      memory="1G", doc="", tests=None):
+    """guest-pv runs its whole suite (or the groups in `tests`, a list of
+    guest-pv tests= globs): every selected test runs, none fails, and at
     most max_skipped are skipped (tests tied to one hypervisor skip
     elsewhere)."""
-    total = count_tests()
+    everything = count_tests()
+    total = count_tests(tests)
+    if tests:
+        guest_cmdline = (guest_cmdline + " tests=" + ",".join(tests)).strip()
     return Scenario(
         name=name,
         hypervisor=hypervisor,
@@ -75,7 +91,7 @@ def guest_pv_scenario(name, hypervisor, cmdline, guest_cmdline="", max_skipped=0
         modules=[(GUEST, guest_cmdline)],
         expect=[
             r"guest-pv: start_info ",
-            rf"guest-pv: running {total} of {total} tests",
+            rf"guest-pv: running {total} of {everything} tests",
             rf"guest-pv: {at_least(total - max_skipped)} passed, 0 failed",
             r"guest-pv: powering off",
         ],

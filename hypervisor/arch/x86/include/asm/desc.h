@@ -7,14 +7,12 @@
 #ifndef ASM_DESC_H
 #define ASM_DESC_H
 
+#include <public/arch-x86_64.h>	/* FLAT_RING3_*, FIRST_RESERVED_GDT_BYTE */
+
 #define GDT_ENTRIES 8192
-#define FIRST_RESERVED_GDT_BYTE 0xe000
 
 #define HV_CS 0xe008
 #define HV_DS 0xe010
-#define FLAT_RING3_CS32 0xe023
-#define FLAT_RING3_DS32 0xe02b
-#define FLAT_RING3_CS64 0xe033
 #define HV_TSS 0xe040
 
 /* Interrupt stack table slots. */

@@ -19,12 +19,20 @@
 #define EFER_NXE (1u << 11)
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
+#define MSR_CSTAR 0xc0000083
 #define MSR_FMASK 0xc0000084
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
+#define X86_EFLAGS_TF (1u << 8)
 #define X86_EFLAGS_IF (1u << 9)
+#define X86_EFLAGS_DF (1u << 10)
+#define X86_EFLAGS_IOPL (3u << 12)
+#define X86_EFLAGS_NT (1u << 14)
+#define X86_EFLAGS_RF (1u << 16)
+#define X86_EFLAGS_VM (1u << 17)
+#define X86_EFLAGS_AC (1u << 18)
 
 #ifndef __ASSEMBLER__
 #include <hv/types.h>
@@ -123,6 +131,9 @@ static inline void __noreturn halt_forever(void)
 	for (;;)
 		asm volatile("cli; hlt");
 }
+
+/* Remap and mask the legacy PICs (arch/x86/i8259.c). */
+void i8259_disable(void);
 
 static inline void invlpg(const void *va)
 {

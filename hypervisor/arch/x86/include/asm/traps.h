@@ -22,6 +22,9 @@
 #define TRAP_XM 19
 #define TRAP_VE 20
 #define TRAP_CP 21
+/* Pseudo-vectors in cpu_regs.entry_vector for guest syscalls. */
+#define TRAP_SYSCALL 0x100
+#define TRAP_SYSCALL32 0x101
 
 #ifndef __ASSEMBLER__
 #include <hv/types.h>
@@ -34,8 +37,14 @@ struct cpu_regs {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
-void traps_init(void);
 void do_trap(struct cpu_regs *regs);
+void do_syscall(struct cpu_regs *regs);
+/* Load `frame` (at the top of the guest stack) and return to the guest. */
+void __noreturn enter_guest(struct cpu_regs *frame);
+/* Where a guest's registers live while hv handles its entry. */
+struct cpu_regs *guest_regs(void);
+/* Guest exceptions (arch/x86/pv/traps.c). */
+void pv_trap(struct cpu_regs *regs);
 /* Print registers, fault address and a stack trace. */
 void show_registers(const struct cpu_regs *regs);
 void show_stack_trace(uintptr_t rbp, uintptr_t rip);

@@ -1,0 +1,73 @@
+/*
+ * Hypercall dispatch for 64-bit PV guests (pv-abi.md §1): `syscall` from
+ * guest kernel mode with the number in rax and arguments in rdi, rsi, rdx,
+ * r10, r8; the result goes back in rax. Unknown numbers get -ENOSYS.
+ *
+ * The table holds one small adapter per hypercall that narrows the
+ * register values to the handler's real parameter types, so handlers are
+ * ordinary typed functions and the table has a single function type.
+ */
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/hypercall.h>
+#include <public/xen.h>
+#include <asm/traps.h>
+
+typedef long (*hypercall_fn)(const uint64_t a[5]);
+
+#define A1 (a[0])
+#define A2 (a[1])
+#define A3 (a[2])
+#define A4 (a[3])
+#define A5 (a[4])
+
+#define ADAPT(name, call) \
+	static long hc_##name(const uint64_t a[5]) { return call; }
+
+ADAPT(set_trap_table, do_set_trap_table(A1))
+ADAPT(stack_switch, do_stack_switch(A1, A2))
+ADAPT(set_callbacks, do_set_callbacks(A1, A2, A3))
+ADAPT(fpu_taskswitch, do_fpu_taskswitch((int)A1))
+ADAPT(memory_op, do_memory_op((unsigned int)A1, A2))
+ADAPT(update_va_mapping, do_update_va_mapping(A1, A2, A3))
+ADAPT(xen_version, do_xen_version((unsigned int)A1, A2))
+ADAPT(console_io, do_console_io((unsigned int)A1, (unsigned int)A2, A3))
+ADAPT(vm_assist, do_vm_assist((unsigned int)A1, (unsigned int)A2))
+ADAPT(set_segment_base, do_set_segment_base((unsigned int)A1, A2))
+ADAPT(sched_op, do_sched_op((unsigned int)A1, A2))
+ADAPT(callback_op, do_callback_op((unsigned int)A1, A2))
+ADAPT(multicall, do_multicall(A1, (unsigned int)A2))
+ADAPT(physdev_op, do_physdev_op((unsigned int)A1, A2))
+
+#define ENTRY(name) [__HYPERVISOR_##name] = hc_##name
+
+static const hypercall_fn hypercall_table[64] = {
+	ENTRY(set_trap_table),
+	ENTRY(stack_switch),
+	ENTRY(set_callbacks),
+	ENTRY(fpu_taskswitch),
+	ENTRY(memory_op),
+	ENTRY(update_va_mapping),
+	ENTRY(xen_version),
+	ENTRY(console_io),
+	ENTRY(vm_assist),
+	ENTRY(set_segment_base),
+	ENTRY(sched_op),
+	ENTRY(callback_op),
+	ENTRY(multicall),
+	ENTRY(physdev_op),
+};
+
+long hypercall_dispatch(uint64_t nr, const uint64_t args[5])
+{
+	if (nr >= sizeof(hypercall_table) / sizeof(hypercall_table[0]) || !hypercall_table[nr])
+		return -ENOSYS;
+	return hypercall_table[nr](args);
+}
+
+void pv_hypercall(struct cpu_regs *regs)
+{
+	const uint64_t args[5] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8 };
+
+	regs->rax = (uint64_t)hypercall_dispatch(regs->rax, args);
+}

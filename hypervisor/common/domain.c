@@ -1,0 +1,174 @@
+/*
+ * Domain lifecycle and frame ownership. Frames a domain owns are on its
+ * page list with frame->owner = d; domain_owns() is the test every mapping
+ * and every copy on a guest's behalf relies on.
+ */
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/hypercall.h>
+#include <hv/layout.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/panic.h>
+#include <hv/power.h>
+#include <hv/time.h>
+#include <public/sched.h>
+
+#define MAX_DOMAINS 64
+
+struct vcpu *current;
+static struct domain *domains[MAX_DOMAINS];
+
+static const char *const shutdown_names[] = {
+	"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
+};
+
+struct domain *domain_by_id(domid_t id)
+{
+	return id < MAX_DOMAINS ? domains[id] : NULL;
+}
+
+static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
+{
+	struct vcpu *v = xzalloc(sizeof(*v));
+
+	if (!v)
+		return NULL;
+	v->id = id;
+	v->domain = d;
+	v->vcpu_info = &d->shared_info->vcpu_info[id];
+	v->kernel_mode = true;
+	return v;
+}
+
+struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus,
+			     uint64_t max_pages)
+{
+	struct domain *d;
+	struct frame *f;
+
+	if (id >= MAX_DOMAINS || domains[id] || !max_vcpus || max_vcpus > MAX_VIRT_CPUS)
+		return NULL;
+	d = xzalloc(sizeof(*d));
+	if (!d)
+		return NULL;
+	d->id = id;
+	d->privileged = privileged;
+	d->initial = privileged && id == 0;
+	d->max_pages = max_pages;
+	d->max_vcpus = max_vcpus;
+	d->shutdown_code = ~0u;
+	list_init(&d->pages);
+
+	/* shared_info: hv's page, which the guest may map (FT_SHARED). */
+	d->shared_info_mfn = alloc_frames(0);
+	if (d->shared_info_mfn == INVALID_MFN)
+		goto fail;
+	d->shared_info = mfn_to_virt(d->shared_info_mfn);
+	memset(d->shared_info, 0, PAGE_SIZE);
+	for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++) {
+		d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;
+		time_fill_vcpu(&d->shared_info->vcpu_info[i].time);
+	}
+	time_fill_wallclock(d->shared_info);
+	f = mfn_to_frame(d->shared_info_mfn);
+	f->type = FT_SHARED;
+	f->owner = d;
+
+	d->vcpus[0] = vcpu_create(d, 0);
+	if (!d->vcpus[0])
+		goto fail;
+	domains[id] = d;
+	return d;
+
+fail:
+	if (d->shared_info)
+		free_frames(d->shared_info_mfn, 0);
+	xfree(d);
+	return NULL;
+}
+
+mfn_t domain_alloc_frame(struct domain *d)
+{
+	struct frame *f;
+	mfn_t mfn;
+
+	if (d->tot_pages >= d->max_pages)
+		return INVALID_MFN;
+	mfn = alloc_frames(0);
+	if (mfn == INVALID_MFN)
+		return INVALID_MFN;
+	memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+	f = mfn_to_frame(mfn);
+	f->owner = d;
+	f->type = FT_NONE;
+	list_add_tail(&f->list, &d->pages);
+	d->tot_pages++;
+	return mfn;
+}
+
+bool domain_owns(const struct domain *d, mfn_t mfn)
+{
+	const struct frame *f = mfn_to_frame(mfn);
+
+	return f && f->state == FRAME_ALLOCATED && f->owner == d;
+}
+
+/* Until hv runs several domains, dom0 stopping stops the machine (as on Xen). */
+static void __noreturn stop_machine_for(struct domain *d)
+{
+	switch (d->state == DOMAIN_CRASHED ? SHUTDOWN_crash : d->shutdown_reason) {
+	case SHUTDOWN_poweroff:
+		machine_power_off();
+	case SHUTDOWN_reboot:
+		machine_restart();
+	default:
+		pr_err("Domain %u crashed: stopping the machine.\n", d->id);
+		machine_crash_stop();
+	}
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+	pr_err("domain %u crashed: %s\n", d->id, why);
+	d->state = DOMAIN_CRASHED;
+	stop_machine_for(d);
+}
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+	d->state = DOMAIN_SHUTDOWN;
+	d->shutdown_reason = reason;
+	pr_info("domain %u shut down: %s\n", d->id,
+		reason < ARRAY_SIZE(shutdown_names) ? shutdown_names[reason] : "unknown");
+	stop_machine_for(d);
+}
+
+/* vm_assist (#21): the assists a 64-bit PV guest may turn on. */
+#define PV64_VALID_ASSISTS ((1UL << VMASST_TYPE_4gb_segments) | \
+			    (1UL << VMASST_TYPE_4gb_segments_notify) | \
+			    (1UL << VMASST_TYPE_writable_pagetables) | \
+			    (1UL << VMASST_TYPE_pae_extended_cr3) | \
+			    (1UL << VMASST_TYPE_architectural_iopl) | \
+			    (1UL << VMASST_TYPE_runstate_update_flag) | \
+			    (1UL << VMASST_TYPE_m2p_strict))
+
+long do_vm_assist(unsigned int cmd, unsigned int type)
+{
+	struct domain *d = current->domain;
+
+	/* Xen checks the type first, then the command. */
+	if (type >= 64 || !(PV64_VALID_ASSISTS & (1UL << type)))
+		return -EINVAL;
+	switch (cmd) {
+	case VMASST_CMD_enable:
+		d->vm_assist |= 1UL << type;
+		return 0;
+	case VMASST_CMD_disable:
+		d->vm_assist &= ~(1UL << type);
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}

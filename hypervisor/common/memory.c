@@ -1,0 +1,105 @@
+/*
+ * memory_op (#12): what a guest may learn about memory and (later) change
+ * about its own. Other domains' figures are for the privileged domain only.
+ */
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/m2p.h>
+#include <hv/mm.h>
+#include <hv/multiboot2.h>
+#include <public/memory.h>
+
+static const struct boot_info *host_boot_info;
+
+void memory_op_init(const struct boot_info *bi)
+{
+	host_boot_info = bi;
+}
+
+/* The domain an argument names: DOMID_SELF or its own id; others need privilege. */
+static long target_domain(uint64_t arg, struct domain **out)
+{
+	struct domain *d = current->domain;
+	domid_t id;
+
+	if (copy_from_guest(&id, arg, sizeof(id)))
+		return -EFAULT;
+	if (id == DOMID_SELF || id == d->id) {
+		*out = d;
+		return 0;
+	}
+	if (!d->privileged)
+		return -EPERM;
+	*out = domain_by_id(id);
+	return *out ? 0 : -ESRCH;
+}
+
+/* The host's E820, from the boot loader's memory map (dom0 only). */
+static long machine_memory_map(uint64_t arg)
+{
+	const struct boot_info *bi = host_boot_info;
+	struct xen_memory_map map;
+	unsigned int n;
+
+	if (!current->domain->privileged)
+		return -EPERM;
+	if (copy_from_guest(&map, arg, sizeof(map)))
+		return -EFAULT;
+	if (!map.buffer) {
+		map.nr_entries = bi->nr_regions;
+		return copy_to_guest(arg, &map, sizeof(map));
+	}
+	n = MIN(map.nr_entries, bi->nr_regions);
+	for (unsigned int i = 0; i < n; i++) {
+		struct xen_e820_entry e = {
+			.addr = bi->regions[i].start,
+			.size = bi->regions[i].end - bi->regions[i].start,
+			.type = bi->regions[i].type,
+		};
+
+		if (copy_to_guest(map.buffer + i * sizeof(e), &e, sizeof(e)))
+			return -EFAULT;
+	}
+	map.nr_entries = n;
+	return copy_to_guest(arg, &map, sizeof(map));
+}
+
+long do_memory_op(unsigned int cmd, uint64_t arg)
+{
+	struct domain *d;
+	long rc;
+
+	switch (cmd) {
+	case XENMEM_current_reservation:
+	case XENMEM_maximum_reservation:
+		rc = target_domain(arg, &d);
+		if (rc)
+			return rc;
+		return cmd == XENMEM_current_reservation ? (long)d->tot_pages : (long)d->max_pages;
+	case XENMEM_maximum_ram_page:
+		return (long)frames_max_mfn();
+	case XENMEM_machphys_mapping: {
+		struct xen_machphys_mapping m = {
+			.v_start = MACH2PHYS_VIRT_START,
+			.v_end = MACH2PHYS_VIRT_END,
+			.max_mfn = MACH2PHYS_NR_ENTRIES - 1,
+		};
+
+		return copy_to_guest(arg, &m, sizeof(m));
+	}
+	case XENMEM_memory_map: {
+		struct xen_memory_map map;
+
+		if (copy_from_guest(&map, arg, sizeof(map)))
+			return -EFAULT;
+		/* As on Xen, a PV dom0 has no pseudo-physical E820 of its own. */
+		return -ENOSYS;
+	}
+	case XENMEM_machine_memory_map:
+		return machine_memory_map(arg);
+	default:
+		return -ENOSYS;
+	}
+}

@@ -1,0 +1,32 @@
+/*
+ * multicall (#13): run a batch of hypercalls, storing each one's result in
+ * its entry. The call itself fails only when the list cannot be read or
+ * written; an iret entry ends the batch, and a nested multicall is refused.
+ */
+#include <hv/domain.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <public/xen.h>
+
+long do_multicall(uint64_t list, unsigned int nr)
+{
+	for (unsigned int i = 0; i < nr; i++) {
+		uint64_t at = list + (uint64_t)i * sizeof(struct multicall_entry);
+		struct multicall_entry e;
+		long rc;
+
+		if (copy_from_guest(&e, at, sizeof(e)))
+			return -EFAULT;
+		if (e.op == __HYPERVISOR_iret)
+			break;
+		if (e.op == __HYPERVISOR_multicall)
+			rc = -EINVAL;
+		else
+			rc = hypercall_dispatch(e.op, e.args);
+		e.result = (uint64_t)rc;
+		if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result,
+				  sizeof(e.result)))
+			return -EFAULT;
+	}
+	return 0;
+}

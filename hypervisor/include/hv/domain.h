@@ -1,0 +1,91 @@
+/*
+ * Domains and vCPUs. A domain owns frames (listed in its page list, each
+ * frame's owner pointing back), a shared_info page and its vCPUs; a vCPU
+ * holds the guest state hv keeps while the guest is not running and the
+ * PV-specific registrations (trap table, callbacks, stacks, segment bases).
+ *
+ * Lifecycle: domain_create → (builder fills memory, vcpu 0 state) →
+ * running → shutdown or crash (recorded with a reason) → destroyed.
+ * hv runs one pCPU and one vCPU at a time for now: `current` is the vCPU
+ * whose guest state sits at the top of the guest entry stack.
+ */
+#ifndef HV_DOMAIN_H
+#define HV_DOMAIN_H
+
+#include <hv/list.h>
+#include <hv/types.h>
+#include <public/xen.h>
+#include <public/callback.h>
+#include <asm/traps.h>
+
+#define MAX_VIRT_CPUS 32
+#define NR_TRAPS 256
+
+struct domain;
+
+struct pv_callback {
+	uint64_t address;	/* 0: not registered */
+	bool mask_events;
+};
+
+struct vcpu {
+	unsigned int id;
+	struct domain *domain;
+	struct vcpu_info *vcpu_info;	/* in shared_info until moved */
+
+	/* Guest registers while hv runs something else (the live copy is on the stack). */
+	struct cpu_regs regs;
+
+	/* PV state (pv-abi.md §6). */
+	bool kernel_mode;		/* hv's TF_kernel_mode: syscall = hypercall */
+	mfn_t kernel_l4, user_l4;	/* CR3 frames; user_l4 0 = none */
+	uint64_t kernel_ss, kernel_sp;	/* stack_switch */
+	struct trap_info traps[NR_TRAPS];
+	struct pv_callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb, nmi_cb;
+	uint64_t fs_base, gs_base_kernel, gs_base_user;
+	bool fpu_ts;			/* virtual CR0.TS (fpu_taskswitch) */
+	unsigned int iopl;		/* virtual IOPL (physdev set_iopl) */
+};
+
+enum domain_state {
+	DOMAIN_RUNNING,
+	DOMAIN_SHUTDOWN,	/* asked to stop, with shutdown_reason */
+	DOMAIN_CRASHED,
+};
+
+struct domain {
+	domid_t id;
+	bool privileged;		/* dom0: SIF_PRIVILEGED / control interface */
+	bool initial;			/* dom0: SIF_INITDOMAIN */
+	enum domain_state state;
+	unsigned int shutdown_reason;	/* SHUTDOWN_* */
+	unsigned int shutdown_code;	/* SCHEDOP_shutdown_code, -1u = none */
+	uint8_t handle[16];		/* UUID (xen_version guest_handle) */
+
+	struct list_head pages;		/* frames the domain owns */
+	uint64_t tot_pages, max_pages;
+	uint64_t vm_assist;		/* VMASST_TYPE_* bits */
+
+	struct shared_info *shared_info;	/* hv-allocated, mapped by the guest */
+	mfn_t shared_info_mfn;
+	/* Pseudo-physical map the guest sees (XENMEM_memory_map): [0, nr_pages). */
+	uint64_t p2m_size;
+
+	struct vcpu *vcpus[MAX_VIRT_CPUS];
+	unsigned int max_vcpus;
+};
+
+extern struct vcpu *current;
+
+struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus,
+			     uint64_t max_pages);
+struct domain *domain_by_id(domid_t id);
+/* Give the domain one new frame (zeroed); INVALID_MFN when out of memory or over max. */
+mfn_t domain_alloc_frame(struct domain *d);
+bool domain_owns(const struct domain *d, mfn_t mfn);
+/* A guest broke the rules: record, report, and stop it (dom0: stop the machine). */
+void __noreturn domain_crash(struct domain *d, const char *why);
+/* The guest asked to stop (SCHEDOP_shutdown). */
+void __noreturn domain_shutdown(struct domain *d, unsigned int reason);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * Hypercall handlers. Each takes its arguments with their real types; the
+ * dispatcher (arch/x86/pv/hypercall.c) converts the guest's registers.
+ * Pointer arguments stay uint64_t guest addresses: only guest_access.h
+ * may turn them into memory accesses.
+ */
+#ifndef HV_HYPERCALL_H
+#define HV_HYPERCALL_H
+
+#include <hv/types.h>
+
+struct cpu_regs;
+
+void pv_hypercall(struct cpu_regs *regs);
+/* Run hypercall `nr` with its five arguments (also for multicall entries). */
+long hypercall_dispatch(uint64_t nr, const uint64_t args[5]);
+
+long do_set_trap_table(uint64_t traps);
+long do_mmu_update(uint64_t reqs, unsigned int count, uint64_t done, unsigned int foreigndom);
+long do_stack_switch(uint64_t ss, uint64_t sp);
+long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall);
+long do_fpu_taskswitch(int set);
+long do_memory_op(unsigned int cmd, uint64_t arg);
+long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags);
+long do_xen_version(unsigned int cmd, uint64_t arg);
+long do_console_io(unsigned int cmd, unsigned int count, uint64_t buf);
+long do_vm_assist(unsigned int cmd, unsigned int type);
+long do_set_segment_base(unsigned int which, uint64_t base);
+long do_sched_op(unsigned int cmd, uint64_t arg);
+long do_callback_op(unsigned int cmd, uint64_t arg);
+long do_multicall(uint64_t list, unsigned int nr);
+long do_physdev_op(unsigned int cmd, uint64_t arg);
+
+#endif

@@ -1,0 +1,137 @@
+"""guest-pv as dom0 on hv: the first PV domain.
+
+hv builds dom0 from the guest-pv module, enters it in ring 3, and serves
+the hypercalls of the first PV domain. guest-pv's suite runs the groups
+that cover them (the same binary and expectations as on Xen 4.17, see
+guest_pv_xen.py); the MMU-op, event-channel, grant and vcpu_op groups
+join as hv implements them. dom0's poweroff powers the machine off, so
+QEMU exits 0; a crash ends with exit_port status 1 (QEMU exit 3).
+
+Crafted bad kernels check that the builder refuses them with a message
+naming the problem, without a fault in hv.
+"""
+import os
+import shutil
+import struct
+
+from _guest_pv import GUEST, guest_pv_fault_scenario, guest_pv_scenario
+from runner import Scenario
+
+HV = "{build}/hv"
+HV_CMDLINE = "console=com1 com1=115200,8n1 loglvl=all exit_port=0xf4 dom0_mem=64M"
+
+# The hypercall groups of the first PV domain (issue: "First PV domain").
+FIRST_DOMAIN_TESTS = [
+    "start_info.*", "shared_info.*", "m2p.*", "hypercall.*", "multicall.*",
+    "console_io.*", "xen_version.*", "sched_op.*", "vm_assist.*",
+    "trap_table.*", "traps.*", "callback_op.*", "set_callbacks.*",
+    "stack_switch.*", "set_segment_base.*", "fpu_taskswitch.*", "cpuid.*",
+    "memory_op.*", "physdev_op.*",
+]
+
+
+def _guest_bytes(build):
+    with open(os.path.join(build, "guest-pv", "guest-pv"), "rb") as f:
+        return bytearray(f.read())
+
+
+def _phdrs(elf):
+    phoff, = struct.unpack_from("<Q", elf, 0x20)
+    phnum, = struct.unpack_from("<H", elf, 0x38)
+    return [phoff + i * 56 for i in range(phnum)]
+
+
+def _write(sdir, data):
+    with open(os.path.join(sdir, "kernel"), "wb") as f:
+        f.write(data)
+
+
+def truncated_kernel(build, sdir):
+    _write(sdir, _guest_bytes(build)[:300])     # headers intact, segment data gone
+
+
+def truncated_headers(build, sdir):
+    _write(sdir, _guest_bytes(build)[:100])     # program header table cut short
+
+
+def notes_outside_file(build, sdir):
+    elf = _guest_bytes(build)
+    for ph in _phdrs(elf):
+        if struct.unpack_from("<I", elf, ph)[0] == 4:          # PT_NOTE
+            struct.pack_into("<Q", elf, ph + 8, len(elf) + 0x100000)  # p_offset
+    _write(sdir, elf)
+
+
+def not_an_elf(build, sdir):
+    _write(sdir, b"#!/bin/sh\necho this is not a kernel\n" * 20)
+
+
+def no_dom0_support(build, sdir):
+    """Zero the SUPPORTED_FEATURES note, so the kernel no longer claims dom0."""
+    elf = _guest_bytes(build)
+    for ph in _phdrs(elf):
+        if struct.unpack_from("<I", elf, ph)[0] != 4:
+            continue
+        off, = struct.unpack_from("<Q", elf, ph + 8)
+        size, = struct.unpack_from("<Q", elf, ph + 32)
+        p, end = off, off + size
+        while p + 12 <= end:
+            namesz, descsz, ntype = struct.unpack_from("<III", elf, p)
+            desc = p + 12 + ((namesz + 3) & ~3)
+            if ntype == 17 and elf[p + 12:p + 16] == b"Xen\0":
+                elf[desc:desc + descsz] = bytes(descsz)
+            p = desc + ((descsz + 3) & ~3)
+    _write(sdir, elf)
+
+
+def bad_kernel(name, prepare, message, doc):
+    return Scenario(
+        name=name,
+        cmdline=HV_CMDLINE,
+        prepare=prepare,
+        modules=[("{sdir}/kernel", "")],
+        allow_panic=True,
+        expect=[message, r"hv PANIC on CPU 0: could not build dom0"],
+        forbid=[r"FATAL TRAP", r"dom0: starting at"],
+        exit=3,
+        timeout=60,
+        doc=doc,
+    )
+
+
+SCENARIOS = [
+    guest_pv_scenario(
+        "guest_pv_hv",
+        hypervisor=HV,
+        cmdline=HV_CMDLINE,
+        guest_cmdline="target=hv",
+        tests=FIRST_DOMAIN_TESTS,
+        max_skipped=1,          # xen_version.version_is_4_17 runs on Xen only
+        exit=0,
+        forbid=[r"hv PANIC", r"crashed"],
+        doc="guest-pv's first-domain ABI tests pass as dom0 on hv, as on Xen 4.17",
+    ),
+    guest_pv_fault_scenario(
+        "guest_pv_hv_fault",
+        hypervisor=HV,
+        cmdline=HV_CMDLINE,
+        exit=3,
+        doc="an unexpected #PF in dom0 reaches guest-pv's handler, which reports it and "
+            "shuts down as crashed; hv stops the machine as Xen does",
+    ),
+    bad_kernel("hv_dom0_truncated_elf", truncated_kernel,
+               r"dom0 kernel: a segment lies outside the file",
+               "a truncated dom0 ELF is refused with a message, not a fault"),
+    bad_kernel("hv_dom0_truncated_headers", truncated_headers,
+               r"dom0 kernel: the program header table is malformed or truncated",
+               "an ELF cut inside its program header table is refused"),
+    bad_kernel("hv_dom0_notes_outside_file", notes_outside_file,
+               r"dom0 kernel: a note segment lies outside the file",
+               "ELF notes pointing past the end of the file are refused"),
+    bad_kernel("hv_dom0_not_elf", not_an_elf,
+               r"dom0 kernel: not an ELF file",
+               "a module that is not an ELF file is refused"),
+    bad_kernel("hv_dom0_without_dom0_feature", no_dom0_support,
+               r"dom0 kernel: the kernel does not declare support for running as dom0",
+               "a kernel whose SUPPORTED_FEATURES lacks XENFEAT_dom0 is refused as dom0"),
+]
