@@ -37,7 +37,7 @@ FREESTANDING_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin \
 # info, debug, all).
 HV_LOGLVL   ?= info
 # The command line GRUB passes to hv under `make run`.
-HV_CMDLINE  ?= console=com1 com1=115200,8n1 loglvl=$(HV_LOGLVL)
+HV_CMDLINE  ?= console=com1 com1=115200,8n1 loglvl=$(HV_LOGLVL) dom0_mem=256M
 # The dom0 kernel `make run` boots (empty: hv alone).
 RUN_DOM0    ?= $(BUILD)/guest-pv/guest-pv
 RUN_DOM0_CMDLINE ?=
