@@ -82,10 +82,6 @@ static int bad(const char *who, const char *why, uint64_t a, uint64_t b)
 	return -ENOEXEC;
 }
 
-static bool canonical(uint64_t va)
-{
-	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
-}
 
 static bool in_hv_range(uint64_t start, uint64_t end)
 {
@@ -338,7 +334,7 @@ static int apply_rules(const char *who, const struct elf64_ehdr *eh, bool dom0,
 	delta = img->virt_base - img->paddr_offset;
 	img->vstart = ALIGN_DOWN(pstart + delta, PAGE_SIZE);
 	img->vend = ALIGN_UP(pend + delta, PAGE_SIZE);
-	if (img->vend <= img->vstart || !canonical(img->vstart) || !canonical(img->vend - 1) ||
+	if (img->vend <= img->vstart || !is_canonical(img->vstart) || !is_canonical(img->vend - 1) ||
 	    (img->vstart >> 47) != ((img->vend - 1) >> 47) || in_hv_range(img->vstart, img->vend))
 		return bad(who, "the image does not fit in the guest's virtual address space",
 			   img->vstart, img->vend);
@@ -352,7 +348,7 @@ static int apply_rules(const char *who, const struct elf64_ehdr *eh, bool dom0,
 				    img->hypercall_page >= img->vend))
 		return bad(who, "the hypercall page is not a page inside the image",
 			   img->hypercall_page, img->vstart);
-	if (img->init_p2m && (!IS_ALIGNED(img->init_p2m, PAGE_SIZE) || !canonical(img->init_p2m) ||
+	if (img->init_p2m && (!IS_ALIGNED(img->init_p2m, PAGE_SIZE) || !is_canonical(img->init_p2m) ||
 			      in_hv_range(img->init_p2m, img->init_p2m + 1)))
 		return bad(who, "the INIT_P2M address is unusable", img->init_p2m, 0);
 	return 0;

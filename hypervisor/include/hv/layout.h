@@ -44,6 +44,12 @@ static inline void *mfn_to_virt(mfn_t mfn)
 {
 	return maddr_to_virt(mfn << PAGE_SHIFT);
 }
+
+/* A 48-bit canonical address: bits 63..47 all equal. */
+static inline bool is_canonical(uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
 #endif
 
 #endif

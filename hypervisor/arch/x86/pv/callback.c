@@ -7,14 +7,11 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/layout.h>
 #include <hv/lib.h>
 #include <public/callback.h>
 #include <asm/processor.h>
 
-static bool canonical(uint64_t va)
-{
-	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
-}
 
 long do_set_trap_table(uint64_t traps)
 {
@@ -31,7 +28,7 @@ long do_set_trap_table(uint64_t traps)
 			return -EFAULT;
 		if (!t.address)
 			return 0;
-		if (!canonical(t.address))
+		if (!is_canonical(t.address))
 			return -EINVAL;
 		v->traps[t.vector] = t;
 	}
@@ -55,7 +52,7 @@ static long register_callback(const struct callback_register *cb)
 	struct pv_callback *slot;
 
 	/* Xen checks the address before the type. */
-	if (!canonical(cb->address))
+	if (!is_canonical(cb->address))
 		return -EINVAL;
 	slot = callback_slot(current, cb->type);
 	if (!slot)
@@ -97,11 +94,11 @@ long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall)
 {
 	struct vcpu *v = current;
 
-	if (canonical(event))
+	if (is_canonical(event))
 		v->event_cb.address = event;
-	if (canonical(failsafe))
+	if (is_canonical(failsafe))
 		v->failsafe_cb.address = failsafe;
-	if (canonical(syscall))
+	if (is_canonical(syscall))
 		v->syscall_cb.address = syscall;
 	return 0;
 }
@@ -126,20 +123,20 @@ long do_set_segment_base(unsigned int which, uint64_t base)
 
 	switch (which) {
 	case SEGBASE_FS:
-		if (!canonical(base))
+		if (!is_canonical(base))
 			return -EINVAL;
 		wrmsr(MSR_FS_BASE, base);
 		v->fs_base = base;
 		return 0;
 	case SEGBASE_GS_USER:
-		if (!canonical(base))
+		if (!is_canonical(base))
 			return -EINVAL;
 		/* In guest kernel mode the user GS base is the inactive (shadow) one. */
 		wrmsr(MSR_KERNEL_GS_BASE, base);
 		v->gs_base_user = base;
 		return 0;
 	case SEGBASE_GS_KERNEL:
-		if (!canonical(base))
+		if (!is_canonical(base))
 			return -EINVAL;
 		wrmsr(MSR_GS_BASE, base);
 		v->gs_base_kernel = base;

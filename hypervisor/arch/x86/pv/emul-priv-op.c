@@ -6,6 +6,7 @@
  */
 #include <hv/domain.h>
 #include <hv/guest_access.h>
+#include <hv/layout.h>
 #include <hv/lib.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
@@ -35,10 +36,6 @@ static uint64_t *gpr(struct cpu_regs *r, unsigned int n)
 	return map[n & 15];
 }
 
-static bool canonical(uint64_t va)
-{
-	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
-}
 
 static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
@@ -77,7 +74,7 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_FS_BASE:
 	case MSR_GS_BASE:
 	case MSR_KERNEL_GS_BASE:
-		if (!canonical(val))
+		if (!is_canonical(val))
 			return false;
 		wrmsr(msr, val);
 		if (msr == MSR_FS_BASE)

@@ -12,6 +12,7 @@
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/layout.h>
 #include <hv/lib.h>
 #include <public/arch-x86_64.h>
 #include <asm/processor.h>
@@ -29,10 +30,6 @@ static bool has_error_code(unsigned int vec)
 	       vec == TRAP_CP;
 }
 
-static bool canonical(uint64_t va)
-{
-	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
-}
 
 void __noreturn pv_crash(struct cpu_regs *regs, const char *fmt, ...)
 {
@@ -153,7 +150,7 @@ static void pv_iret(struct cpu_regs *regs)
 	/* Bits 32+ of a bounce frame's CS hold the saved event mask: not a selector. */
 	c.cs &= 0xffff;
 	c.ss &= 0xffff;
-	if (!canonical(c.rip) || !canonical(c.rsp))
+	if (!is_canonical(c.rip) || !is_canonical(c.rsp))
 		pv_crash(regs, "iret: non-canonical rip %#lx or rsp %#lx", c.rip, c.rsp);
 	if ((c.cs | 3) != FLAT_RING3_CS64 || (c.ss | 3) != FLAT_RING3_SS64)
 		pv_crash(regs, "iret: selectors cs %#lx ss %#lx are not the flat ring-3 ones", c.cs, c.ss);
