@@ -118,7 +118,7 @@ static void __noreturn idle(void)
 void __noreturn guest_start(const struct start_info *si)
 {
 	char mode[16] = "tests";
-	char filter[256] = "*";
+	char filter[MAX_GUEST_CMDLINE] = "*";
 
 	start_info = si;
 	p2m = (const uint64_t *)si->mfn_list;

@@ -2,6 +2,7 @@
  * Start of day, as a flat list of init steps. head.S calls start_hv() in
  * long mode on the boot stack with the multiboot2 magic and info address.
  */
+#include <hv/apic.h>
 #include <hv/cmdline.h>
 #include <hv/console.h>
 #include <hv/dom0.h>
@@ -98,6 +99,7 @@ void start_hv(uint32_t magic, paddr_t info_pa)
 	memory_op_init(bi);
 	acpi_init(bi);
 	time_init();
+	apic_init();
 	dom0_report_sizing(frames_free_count() << PAGE_SHIFT, 1);
 	traps_run_fault_test();
 

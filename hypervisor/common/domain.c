@@ -6,6 +6,7 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
+#include <hv/event.h>
 #include <hv/hypercall.h>
 #include <hv/layout.h>
 #include <hv/lib.h>
@@ -39,6 +40,7 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	v->domain = d;
 	v->vcpu_info = &d->shared_info->vcpu_info[id];
 	v->kernel_mode = true;
+	vcpu_init_time(v);
 	return v;
 }
 
@@ -76,6 +78,8 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
 	f->type = FT_SHARED;
 	f->owner = d;
 
+	if (evtchn_domain_init(d, d->initial ? 4096 : 1024))
+		goto fail;
 	d->vcpus[0] = vcpu_create(d, 0);
 	if (!d->vcpus[0])
 		goto fail;
@@ -85,6 +89,7 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
 fail:
 	if (d->shared_info)
 		free_frames(d->shared_info_mfn, 0);
+	xfree(d->evtchn);
 	xfree(d);
 	return NULL;
 }

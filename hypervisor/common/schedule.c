@@ -1,22 +1,16 @@
 /*
  * sched_op (#29). hv runs one vCPU for now, so yield returns at once and
- * block sleeps the pCPU until an event could be pending. Shutdown records
- * the reason and stops the domain (for dom0: the machine, as on Xen).
+ * block sleeps the pCPU until the vCPU has an event to take (a timer or
+ * another interrupt wakes it). Shutdown records the reason and stops the
+ * domain (for dom0: the machine, as on Xen).
  */
 #include <hv/domain.h>
+#include <hv/event.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <public/sched.h>
 #include <asm/processor.h>
 
-/* Sleep until the vCPU has an event to take (no event sources route here yet). */
-static void vcpu_block(struct vcpu *v)
-{
-	v->vcpu_info->evtchn_upcall_mask = 0;
-	while (!v->vcpu_info->evtchn_upcall_pending) {
-		asm volatile("sti; hlt; cli" : : : "memory");
-	}
-}
 
 long do_sched_op(unsigned int cmd, uint64_t arg)
 {

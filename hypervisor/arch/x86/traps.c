@@ -5,6 +5,7 @@
  * registers, the faulting address, a symbolised stack trace) and panic.
  */
 #include <hv/cmdline.h>
+#include <hv/apic.h>
 #include <hv/console.h>
 #include <hv/guest_access.h>
 #include <hv/lib.h>
@@ -91,6 +92,12 @@ void do_trap(struct cpu_regs *regs)
 {
 	unsigned int vec = regs->entry_vector;
 
+	if (vec >= 32) {
+		do_irq(vec);
+		if ((regs->cs & 3) == 3)
+			pv_check_events(regs);
+		return;
+	}
 	if ((regs->cs & 3) == 3) {
 		pv_trap(regs);
 		return;
@@ -98,10 +105,6 @@ void do_trap(struct cpu_regs *regs)
 	/* A fault hv expects (guest memory access): resume at its fixup. */
 	if ((vec == TRAP_PF || vec == TRAP_GP) && fixup_exception(&regs->rip))
 		return;
-	if (vec >= 32) {
-		pr_warn("traps: unexpected interrupt on vector %u; ignored\n", vec);
-		return;
-	}
 	console_force_output();
 	pr_err("**** FATAL TRAP %u: %s, error code %#x, in hv (ring %lu) ****\n", vec,
 	       trap_names[vec] ? trap_names[vec] : "reserved", regs->error_code,

@@ -13,9 +13,11 @@
 #define HV_DOMAIN_H
 
 #include <hv/list.h>
+#include <hv/timer.h>
 #include <hv/types.h>
 #include <public/xen.h>
 #include <public/callback.h>
+#include <public/vcpu.h>
 #include <asm/traps.h>
 
 #define MAX_VIRT_CPUS 32
@@ -45,6 +47,15 @@ struct vcpu {
 	uint64_t fs_base, gs_base_kernel, gs_base_user;
 	bool fpu_ts;			/* virtual CR0.TS (fpu_taskswitch) */
 	unsigned int iopl;		/* virtual IOPL (physdev set_iopl) */
+
+	/* Events and time. */
+	uint32_t virq_to_port[NR_VIRQS];
+	bool vcpu_info_registered;	/* VCPUOP_register_vcpu_info done */
+	struct timer singleshot_timer;	/* VCPUOP_set_singleshot_timer, set_timer_op */
+	struct timer periodic_timer;
+	uint64_t periodic_period_ns;	/* 0: stopped */
+	struct vcpu_runstate_info runstate;
+	uint64_t runstate_guest;	/* guest VA of its runstate area, 0: none */
 };
 
 enum domain_state {
@@ -73,6 +84,9 @@ struct domain {
 
 	struct vcpu *vcpus[MAX_VIRT_CPUS];
 	unsigned int max_vcpus;
+
+	struct evtchn *evtchn;		/* port table (common/event_channel.c) */
+	unsigned int max_evtchns;
 };
 
 extern struct vcpu *current;

@@ -30,5 +30,8 @@ long do_sched_op(unsigned int cmd, uint64_t arg);
 long do_callback_op(unsigned int cmd, uint64_t arg);
 long do_multicall(uint64_t list, unsigned int nr);
 long do_physdev_op(unsigned int cmd, uint64_t arg);
+long do_event_channel_op(unsigned int cmd, uint64_t arg);
+long do_vcpu_op(int cmd, unsigned int vcpuid, uint64_t arg);
+long do_set_timer_op(uint64_t timeout);
 
 #endif

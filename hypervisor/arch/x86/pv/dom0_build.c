@@ -20,6 +20,7 @@
 #include <hv/domain.h>
 #include <hv/elf_pv.h>
 #include <hv/errno.h>
+#include <hv/event.h>
 #include <hv/layout.h>
 #include <hv/lib.h>
 #include <hv/m2p.h>
@@ -393,6 +394,8 @@ void __noreturn dom0_start(struct domain *d)
 	wrmsr(MSR_GS_BASE, 0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	*frame = v->regs;
+	vcpu_runstate_change(v, RUNSTATE_running);
+	vcpu_start_periodic(v);
 	pr_info("dom0: starting at %#lx\n", v->regs.rip);
 	enter_guest(frame);
 }

@@ -38,6 +38,9 @@ ADAPT(sched_op, do_sched_op((unsigned int)A1, A2))
 ADAPT(callback_op, do_callback_op((unsigned int)A1, A2))
 ADAPT(multicall, do_multicall(A1, (unsigned int)A2))
 ADAPT(physdev_op, do_physdev_op((unsigned int)A1, A2))
+ADAPT(event_channel_op, do_event_channel_op((unsigned int)A1, A2))
+ADAPT(vcpu_op, do_vcpu_op((int)A1, (unsigned int)A2, A3))
+ADAPT(set_timer_op, do_set_timer_op(A1))
 
 #define ENTRY(name) [__HYPERVISOR_##name] = hc_##name
 
@@ -56,6 +59,9 @@ static const hypercall_fn hypercall_table[64] = {
 	ENTRY(callback_op),
 	ENTRY(multicall),
 	ENTRY(physdev_op),
+	ENTRY(event_channel_op),
+	ENTRY(vcpu_op),
+	ENTRY(set_timer_op),
 };
 
 long hypercall_dispatch(uint64_t nr, const uint64_t args[5])

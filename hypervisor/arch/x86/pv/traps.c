@@ -51,25 +51,19 @@ void __noreturn pv_crash(struct cpu_regs *regs, const char *fmt, ...)
 }
 
 /*
- * Deliver `vec` to the guest's handler: push the bounce frame on the guest
- * kernel stack and resume at the handler with events masked as asked.
+ * Push the bounce frame (pv-abi.md §6.3) on the guest kernel stack and
+ * resume the guest at `handler`, with events masked if asked.
  */
-void pv_inject(struct cpu_regs *regs, unsigned int vec, bool errcode, uint32_t ec)
+static void bounce_to(struct cpu_regs *regs, uint64_t handler, bool errcode, uint32_t ec,
+		      bool mask_events, const char *what)
 {
 	struct vcpu *v = current;
-	const struct trap_info *ti = &v->traps[vec];
 	uint8_t mask = v->vcpu_info->evtchn_upcall_mask;
 	uint64_t frame[8], rsp;
 	unsigned int n = 0;
 
-	if (!ti->address)
-		pv_crash(regs, "unhandled exception %u (error code %#x) with no handler registered",
-			 vec, ec);
-	if (++bounces_in_a_row > MAX_NESTED_BOUNCES)
-		pv_crash(regs, "exception %u while delivering exceptions: a fault loop", vec);
 	if (!v->kernel_mode)
-		pv_crash(regs, "exception %u in guest user mode: not supported yet", vec);
-
+		pv_crash(regs, "%s in guest user mode: not supported yet", what);
 	frame[n++] = regs->rcx;
 	frame[n++] = regs->r11;
 	if (errcode)
@@ -83,11 +77,11 @@ void pv_inject(struct cpu_regs *regs, unsigned int vec, bool errcode, uint32_t e
 	frame[n++] = regs->ss;
 	rsp = ((regs->rsp & ~15UL) - n * 8);
 	if (copy_to_guest(rsp, frame, n * 8))
-		pv_crash(regs, "cannot write the frame for exception %u at %#lx", vec, rsp);
+		pv_crash(regs, "cannot write the frame for %s at %#lx", what, rsp);
 
-	if (TI_GET_IF(ti))
+	if (mask_events)
 		v->vcpu_info->evtchn_upcall_mask = 1;
-	regs->rip = ti->address;
+	regs->rip = handler;
 	regs->cs = FLAT_KERNEL_CS;
 	regs->ss = FLAT_KERNEL_SS;
 	regs->rsp = rsp;
@@ -95,13 +89,39 @@ void pv_inject(struct cpu_regs *regs, unsigned int vec, bool errcode, uint32_t e
 				    X86_EFLAGS_VM | X86_EFLAGS_AC);
 }
 
-void pv_trap(struct cpu_regs *regs)
+/* Deliver exception `vec` to the guest's handler, or crash the guest. */
+void pv_inject(struct cpu_regs *regs, unsigned int vec, bool errcode, uint32_t ec)
+{
+	const struct trap_info *ti = &current->traps[vec];
+
+	if (!ti->address)
+		pv_crash(regs, "unhandled exception %u (error code %#x) with no handler registered",
+			 vec, ec);
+	if (++bounces_in_a_row > MAX_NESTED_BOUNCES)
+		pv_crash(regs, "exception %u while delivering exceptions: a fault loop", vec);
+	bounce_to(regs, ti->address, errcode, ec, TI_GET_IF(ti), "an exception");
+}
+
+/*
+ * Every return to the guest: an unmasked pending upcall runs the event
+ * callback first (Linux forces delivery this way with a null hypercall).
+ */
+void pv_check_events(struct cpu_regs *regs)
+{
+	struct vcpu *v = current;
+	const struct vcpu_info *vi = v->vcpu_info;
+
+	if (!vi->evtchn_upcall_pending || vi->evtchn_upcall_mask || !v->event_cb.address)
+		return;
+	bounce_to(regs, v->event_cb.address, false, 0, true, "an event upcall");
+}
+
+/* Emulate, bounce, or crash: what an exception in the guest leads to. */
+static void guest_exception(struct cpu_regs *regs)
 {
 	unsigned int vec = regs->entry_vector;
 	uint32_t ec = regs->error_code;
 
-	if (vec >= 32)
-		return;			/* a stray interrupt: nothing is routed to guests yet */
 	switch (vec) {
 	case TRAP_GP:
 		if (current->kernel_mode && pv_emulate_privileged(regs))
@@ -133,6 +153,12 @@ void pv_trap(struct cpu_regs *regs)
 		break;
 	}
 	pv_inject(regs, vec, has_error_code(vec), ec);
+}
+
+void pv_trap(struct cpu_regs *regs)
+{
+	guest_exception(regs);
+	pv_check_events(regs);
 }
 
 /*
@@ -177,9 +203,9 @@ void do_syscall(struct cpu_regs *regs)
 		pv_crash(regs, "32-bit syscall: hv runs 64-bit guests only");
 	if (!current->kernel_mode)
 		pv_crash(regs, "syscall from guest user mode: not supported yet");
-	if (regs->rax == __HYPERVISOR_iret) {
+	if (regs->rax == __HYPERVISOR_iret)
 		pv_iret(regs);
-		return;
-	}
-	pv_hypercall(regs);
+	else
+		pv_hypercall(regs);
+	pv_check_events(regs);
 }

@@ -43,8 +43,9 @@ void do_syscall(struct cpu_regs *regs);
 void __noreturn enter_guest(struct cpu_regs *frame);
 /* Where a guest's registers live while hv handles its entry. */
 struct cpu_regs *guest_regs(void);
-/* Guest exceptions (arch/x86/pv/traps.c). */
+/* Guest exceptions and the upcall check on return (arch/x86/pv/traps.c). */
 void pv_trap(struct cpu_regs *regs);
+void pv_check_events(struct cpu_regs *regs);
 /* Print registers, fault address and a stack trace. */
 void show_registers(const struct cpu_regs *regs);
 void show_stack_trace(uintptr_t rbp, uintptr_t rip);

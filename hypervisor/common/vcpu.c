@@ -1,0 +1,175 @@
+/*
+ * vCPU operations (vcpu_op #24, set_timer_op #15): liveness, runstate
+ * accounting, the per-vCPU one-shot and periodic timers that raise
+ * VIRQ_TIMER, and moving vcpu_info into guest memory.
+ */
+#include <hv/domain.h>
+#include <hv/event.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/layout.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/time.h>
+#include <public/vcpu.h>
+
+#define MILLISECS(ms) ((uint64_t)(ms) * 1000000UL)
+#define DEFAULT_PERIOD MILLISECS(10)	/* every new PV vCPU ticks at 100 Hz */
+
+static void singleshot_fired(void *data)
+{
+	send_virq(data, VIRQ_TIMER);
+}
+
+static void periodic_fired(void *data)
+{
+	struct vcpu *v = data;
+
+	send_virq(v, VIRQ_TIMER);
+	if (v->periodic_period_ns)
+		timer_set(&v->periodic_timer, system_time_ns() + v->periodic_period_ns);
+}
+
+void vcpu_init_time(struct vcpu *v)
+{
+	timer_init(&v->singleshot_timer, singleshot_fired, v);
+	timer_init(&v->periodic_timer, periodic_fired, v);
+	v->runstate.state = RUNSTATE_offline;
+	v->runstate.state_entry_time = system_time_ns();
+}
+
+void vcpu_start_periodic(struct vcpu *v)
+{
+	v->periodic_period_ns = DEFAULT_PERIOD;
+	timer_set(&v->periodic_timer, system_time_ns() + DEFAULT_PERIOD);
+}
+
+/* Account the time in the old state, enter the new one, tell the guest. */
+void vcpu_runstate_change(struct vcpu *v, int state)
+{
+	uint64_t now = system_time_ns();
+
+	v->runstate.time[v->runstate.state] += now - v->runstate.state_entry_time;
+	v->runstate.state = state;
+	v->runstate.state_entry_time = now;
+	if (v->runstate_guest && v == current)
+		(void)copy_to_guest(v->runstate_guest, &v->runstate, sizeof(v->runstate));
+}
+
+/* One pCPU, one vCPU: waking is noticing the upcall after the hlt. */
+void vcpu_kick(struct vcpu *v)
+{
+	(void)v;
+}
+
+void vcpu_block(struct vcpu *v)
+{
+	v->vcpu_info->evtchn_upcall_mask = 0;
+	if (v->vcpu_info->evtchn_upcall_pending)
+		return;
+	vcpu_runstate_change(v, RUNSTATE_blocked);
+	while (!__atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
+		asm volatile("sti; hlt; cli" : : : "memory");
+	vcpu_runstate_change(v, RUNSTATE_running);
+}
+
+static long register_vcpu_info(struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_register_vcpu_info r;
+	struct vcpu_info *new;
+
+	if (copy_from_guest(&r, arg, sizeof(r)))
+		return -EFAULT;
+	/* Xen: a misplaced area is -ENXIO, a second registration -EINVAL. */
+	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 63))
+		return -ENXIO;
+	if (v->vcpu_info_registered || !domain_owns(v->domain, r.mfn))
+		return -EINVAL;
+	new = (struct vcpu_info *)((char *)mfn_to_virt(r.mfn) + r.offset);
+	memcpy(new, v->vcpu_info, sizeof(*new));
+	v->vcpu_info = new;
+	v->vcpu_info_registered = true;
+	/* Make the guest rescan: anything pending may be on either side. */
+	new->evtchn_pending_sel = ~0UL;
+	new->evtchn_upcall_pending = 1;
+	time_fill_vcpu(&new->time);
+	return 0;
+}
+
+long do_vcpu_op(int cmd, unsigned int vcpuid, uint64_t arg)
+{
+	struct domain *d = current->domain;
+	struct vcpu *v = vcpuid < MAX_VIRT_CPUS ? d->vcpus[vcpuid] : NULL;
+
+	if (!v)
+		return -ENOENT;
+	switch (cmd) {
+	case VCPUOP_is_up:
+		return v->runstate.state != RUNSTATE_offline;
+	case VCPUOP_initialise:
+		return -EEXIST;		/* every vCPU hv has is already running */
+	case VCPUOP_up:
+	case VCPUOP_down:
+		return v == current ? 0 : -EINVAL;
+	case VCPUOP_get_runstate_info: {
+		struct vcpu_runstate_info info = v->runstate;
+
+		info.time[info.state] += system_time_ns() - info.state_entry_time;
+		return copy_to_guest(arg, &info, sizeof(info));
+	}
+	case VCPUOP_register_runstate_memory_area: {
+		struct vcpu_register_runstate_memory_area a;
+
+		if (copy_from_guest(&a, arg, sizeof(a)))
+			return -EFAULT;
+		if (v != current || copy_to_guest(a.addr, &v->runstate, sizeof(v->runstate)))
+			return -EFAULT;
+		v->runstate_guest = a.addr;
+		return 0;
+	}
+	case VCPUOP_set_periodic_timer: {
+		struct vcpu_set_periodic_timer p;
+
+		if (copy_from_guest(&p, arg, sizeof(p)))
+			return -EFAULT;
+		if (p.period_ns < MILLISECS(1))
+			return -EINVAL;
+		v->periodic_period_ns = p.period_ns;
+		timer_set(&v->periodic_timer, system_time_ns() + p.period_ns);
+		return 0;
+	}
+	case VCPUOP_stop_periodic_timer:
+		v->periodic_period_ns = 0;
+		timer_stop(&v->periodic_timer);
+		return 0;
+	case VCPUOP_set_singleshot_timer: {
+		struct vcpu_set_singleshot_timer t;
+
+		if (v != current)
+			return -EINVAL;
+		if (copy_from_guest(&t, arg, sizeof(t)))
+			return -EFAULT;
+		/* A time already past fires at once (Xen ignores the "future" flag). */
+		timer_set(&v->singleshot_timer, t.timeout_abs_ns);
+		return 0;
+	}
+	case VCPUOP_stop_singleshot_timer:
+		if (v != current)
+			return -EINVAL;
+		timer_stop(&v->singleshot_timer);
+		return 0;
+	case VCPUOP_register_vcpu_info:
+		return register_vcpu_info(v, arg);
+	default:
+		return -ENOSYS;
+	}
+}
+
+long do_set_timer_op(uint64_t timeout)
+{
+	if (!timeout)
+		timer_stop(&current->singleshot_timer);
+	else
+		timer_set(&current->singleshot_timer, timeout);
+	return 0;
+}

@@ -1,0 +1,23 @@
+/* Event channels (common/event_channel.c) and their delivery. */
+#ifndef HV_EVENT_H
+#define HV_EVENT_H
+
+#include <hv/types.h>
+
+struct domain;
+struct vcpu;
+
+int evtchn_domain_init(struct domain *d, unsigned int max_ports);
+/* Raise the port a vCPU bound to `virq` (nothing if unbound). */
+void send_virq(struct vcpu *v, unsigned int virq);
+void send_global_virq(struct domain *d, unsigned int virq);
+/* Wake a vCPU that has an upcall to take (common/vcpu.c). */
+void vcpu_kick(struct vcpu *v);
+/* Sleep until the vCPU has an upcall to take (SCHEDOP_block). */
+void vcpu_block(struct vcpu *v);
+/* vCPU time and runstate (common/vcpu.c). */
+void vcpu_init_time(struct vcpu *v);
+void vcpu_start_periodic(struct vcpu *v);
+void vcpu_runstate_change(struct vcpu *v, int state);
+
+#endif
