@@ -14,6 +14,7 @@
 #include <hv/multiboot2.h>
 #include <hv/panic.h>
 #include <hv/power.h>
+#include <hv/sched.h>
 #include <hv/serial.h>
 #include <hv/time.h>
 #include <hv/version.h>
@@ -110,5 +111,7 @@ void start_hv(uint32_t magic, paddr_t info_pa)
 	dom0 = dom0_build(bi);
 	if (!dom0)
 		panic("could not build dom0 from module 0 (see above)");
-	dom0_start(dom0);
+	domus_build(bi);
+	sched_init();
+	domains_start();
 }

@@ -13,6 +13,7 @@
 #include <hv/mm.h>
 #include <hv/panic.h>
 #include <hv/power.h>
+#include <hv/sched.h>
 #include <hv/time.h>
 #include <public/sched.h>
 
@@ -61,6 +62,7 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
 	d->max_pages = max_pages;
 	d->max_vcpus = max_vcpus;
 	d->shutdown_code = ~0u;
+	d->weight = 256;
 	list_init(&d->pages);
 
 	/* shared_info: hv's page, which the guest may map (FT_SHARED). */
@@ -120,9 +122,26 @@ bool domain_owns(const struct domain *d, mfn_t mfn)
 	return f && f->state == FRAME_ALLOCATED && f->owner == d;
 }
 
-/* Until hv runs several domains, dom0 stopping stops the machine (as on Xen). */
+/*
+ * dom0 stopping stops the machine, as on Xen. Another domain just stops
+ * running: its vCPUs leave the scheduler (destruction comes with the
+ * control interface), dom0 hears of it through VIRQ_DOM_EXC.
+ */
 static void __noreturn stop_machine_for(struct domain *d)
 {
+	if (!d->initial) {
+		for (unsigned int i = 0; i < d->max_vcpus; i++) {
+			if (!d->vcpus[i])
+				continue;
+			timer_stop(&d->vcpus[i]->singleshot_timer);
+			timer_stop(&d->vcpus[i]->periodic_timer);
+			sched_remove(d->vcpus[i]);
+		}
+		if (domain_by_id(0))
+			send_global_virq(domain_by_id(0), VIRQ_DOM_EXC);
+		schedule();
+	}
+	sched_report();
 	switch (d->state == DOMAIN_CRASHED ? SHUTDOWN_crash : d->shutdown_reason) {
 	case SHUTDOWN_poweroff:
 		machine_power_off();

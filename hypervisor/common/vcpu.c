@@ -10,6 +10,7 @@
 #include <hv/layout.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/sched.h>
 #include <hv/time.h>
 #include <public/vcpu.h>
 
@@ -56,21 +57,26 @@ void vcpu_runstate_change(struct vcpu *v, int state)
 		(void)copy_to_guest(v->runstate_guest, &v->runstate, sizeof(v->runstate));
 }
 
-/* One pCPU, one vCPU: waking is noticing the upcall after the hlt. */
+/* An upcall is due: a blocked vCPU becomes runnable. */
 void vcpu_kick(struct vcpu *v)
 {
-	(void)v;
+	if (v->blocked && v->domain->state == DOMAIN_RUNNING)
+		sched_add(v);
 }
 
+/*
+ * SCHEDOP_block: unmask events; with nothing pending, stop running until
+ * an upcall is due. schedule() does not return, so the hypercall's result
+ * (0) goes into the guest frame now.
+ */
 void vcpu_block(struct vcpu *v)
 {
 	v->vcpu_info->evtchn_upcall_mask = 0;
-	if (v->vcpu_info->evtchn_upcall_pending)
+	if (__atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
 		return;
-	vcpu_runstate_change(v, RUNSTATE_blocked);
-	while (!__atomic_load_n(&v->vcpu_info->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
-		asm volatile("sti; hlt; cli" : : : "memory");
-	vcpu_runstate_change(v, RUNSTATE_running);
+	guest_regs()->rax = 0;
+	v->blocked = true;
+	schedule();
 }
 
 static long register_vcpu_info(struct vcpu *v, uint64_t arg)

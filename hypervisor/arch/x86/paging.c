@@ -116,7 +116,8 @@ void paging_init(const struct boot_info *bi)
 	map_image();
 	map_direct(bi);
 	write_cr3(virt_to_maddr(idle_l4));
-	write_cr4(read_cr4() | X86_CR4_PGE);
+	/* Global pages for hv; FXSAVE/SSE state for guests (hv itself uses no SSE). */
+	write_cr4(read_cr4() | X86_CR4_PGE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
 	pr_debug("paging: direct map and image mapped, NX %s\n", nx_bit ? "on" : "unavailable");
 }
 

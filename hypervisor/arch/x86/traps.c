@@ -10,6 +10,7 @@
 #include <hv/guest_access.h>
 #include <hv/lib.h>
 #include <hv/panic.h>
+#include <hv/sched.h>
 #include <hv/symbols.h>
 #include <asm/desc.h>
 #include <asm/processor.h>
@@ -94,8 +95,10 @@ void do_trap(struct cpu_regs *regs)
 
 	if (vec >= 32) {
 		do_irq(vec);
-		if ((regs->cs & 3) == 3)
+		if ((regs->cs & 3) == 3) {
+			sched_maybe_preempt();
 			pv_check_events(regs);
+		}
 		return;
 	}
 	if ((regs->cs & 3) == 3) {

@@ -16,7 +16,9 @@ struct boot_info;
 struct domain;
 /* Build dom0 from boot modules 0 (kernel) and 1 (initrd); NULL after a message. */
 struct domain *dom0_build(const struct boot_info *bi);
-/* Enter dom0's first vCPU. */
-void __noreturn dom0_start(struct domain *d);
+/* Build the domUs named by domu= options (boot modules). */
+void domus_build(const struct boot_info *bi);
+/* Make every boot domain runnable and start scheduling. */
+void __noreturn domains_start(void);
 
 #endif

@@ -56,6 +56,16 @@ struct vcpu {
 	uint64_t periodic_period_ns;	/* 0: stopped */
 	struct vcpu_runstate_info runstate;
 	uint64_t runstate_guest;	/* guest VA of its runstate area, 0: none */
+
+	/* Scheduling (common/schedule.c). */
+	struct list_head runq_link;	/* on the run queue while runnable */
+	bool on_runq, blocked;
+	int64_t credit;			/* ns it may still run this period */
+	uint64_t period_used;		/* ns run this period (for the cap) */
+
+	/* State hv saves while the vCPU is not running (arch/x86/pv/context.c). */
+	uint8_t fpu[512] __aligned(16);	/* FXSAVE image */
+	bool fpu_initialised;
 };
 
 enum domain_state {
@@ -87,6 +97,9 @@ struct domain {
 
 	struct evtchn *evtchn;		/* port table (common/event_channel.c) */
 	unsigned int max_evtchns;
+
+	unsigned int weight;		/* credit scheduler share (default 256) */
+	unsigned int cap;		/* % of one CPU, 0 = no cap */
 };
 
 extern struct vcpu *current;

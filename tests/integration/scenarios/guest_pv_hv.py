@@ -138,7 +138,7 @@ SCENARIOS = [
         cmdline="console=com1 loglvl=all exit_port=0xf4 dom0_mem=2M",
         modules=[(GUEST, "")],
         allow_panic=True,
-        expect=[r"dom0 kernel: needs \d+ MiB to boot but dom0 gets 2 MiB; not loaded",
+        expect=[r"dom0 kernel: needs \d+ MiB to boot but the domain gets 2 MiB; not loaded",
                 r"hv PANIC on CPU 0: could not build dom0"],
         forbid=[r"FATAL TRAP", r"dom0: starting at"],
         exit=3,

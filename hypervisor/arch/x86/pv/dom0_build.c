@@ -25,8 +25,10 @@
 #include <hv/lib.h>
 #include <hv/m2p.h>
 #include <hv/mm.h>
+#include <hv/cmdline.h>
 #include <hv/multiboot2.h>
 #include <hv/panic.h>
+#include <hv/sched.h>
 #include <public/xen.h>
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -247,7 +249,7 @@ static void fill_start_info(struct builder *b, const struct boot_module *kmod, u
 	strlcpy(si->magic, "xen-3.0-x86_64", sizeof(si->magic));
 	si->nr_pages = b->nr_pages;
 	si->shared_info = b->d->shared_info_mfn << PAGE_SHIFT;
-	si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
+	si->flags = b->d->initial ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0;
 	si->pt_base = l->pt_va;
 	si->nr_pt_frames = l->nr_pt;
 	si->mfn_list = l->p2m_va;
@@ -302,8 +304,6 @@ static void print_layout(const struct builder *b, uint64_t initrd_len)
 {
 	const struct layout *l = &b->lay;
 
-	pr_info("dom0: %s %s kernel, entry %#lx, %lu pages (%lu MiB)\n", b->img->guest_os,
-		b->img->guest_version, b->img->entry, b->nr_pages, (b->nr_pages << PAGE_SHIFT) / MIB);
 	pr_info(" Loaded kernel: %016lx->%016lx\n", b->img->vstart, b->img->vend);
 	if (initrd_len)
 		pr_info(" Init. ramdisk: %s at %s %#lx, %lu bytes\n", l->initrd_va ? "mapped" : "unmapped",
@@ -319,23 +319,29 @@ static void print_layout(const struct builder *b, uint64_t initrd_len)
 		pr_info(" Hypercall page: %016lx\n", b->img->hypercall_page);
 }
 
-struct domain *dom0_build(const struct boot_info *bi)
+/* What to build: the same builder makes dom0 and boot-time domUs. */
+struct build_args {
+	const char *who;		/* "dom0 kernel", "domain 1 kernel" */
+	domid_t id;
+	bool privileged;
+	const struct boot_module *kernel, *initrd;
+	uint64_t nr_pages, max_pages;
+	unsigned int weight, cap;
+};
+
+static struct domain *build_pv_domain(const struct build_args *a)
 {
-	const struct boot_module *kmod = &bi->modules[0];
-	const struct boot_module *initrd = bi->nr_modules > 1 ? &bi->modules[1] : NULL;
-	uint64_t initrd_len = initrd ? initrd->end - initrd->start : 0;
-	uint64_t free = frames_free_count() << PAGE_SHIFT;
+	uint64_t initrd_len = a->initrd ? a->initrd->end - a->initrd->start : 0;
 	static struct pv_image img;
-	struct builder b = { .img = &img };
+	struct builder b = { .img = &img, .nr_pages = a->nr_pages };
 	uint64_t needed;
 	mfn_t l4;
 
-	if (pv_image_parse("dom0 kernel", maddr_to_virt(kmod->start), kmod->end - kmod->start,
-			   true, &img))
+	if (pv_image_parse(a->who, maddr_to_virt(a->kernel->start),
+			   a->kernel->end - a->kernel->start, a->privileged, &img))
 		return NULL;
-	b.nr_pages = dom0_mem_size(free) >> PAGE_SHIFT;
 	if (compute_layout(&img, initrd_len, b.nr_pages, &b.lay)) {
-		pr_err("dom0 kernel: its addresses leave no room for the boot region; not loaded\n");
+		pr_err("%s: its addresses leave no room for the boot region; not loaded\n", a->who);
 		return NULL;
 	}
 	/* Page tables for an INIT_P2M mapping: at most the ones for its span. */
@@ -343,21 +349,23 @@ struct domain *dom0_build(const struct boot_info *bi)
 		 (img.init_p2m ? b.lay.p2m_pages + tables_for(img.init_p2m, img.init_p2m +
 							      (b.lay.p2m_pages << PAGE_SHIFT)) : 0);
 	if (needed > b.nr_pages) {
-		pr_err("dom0 kernel: needs %lu MiB to boot but dom0 gets %lu MiB; not loaded\n",
+		pr_err("%s: needs %lu MiB to boot but the domain gets %lu MiB; not loaded\n", a->who,
 		       (needed << PAGE_SHIFT) / MIB + 1, (b.nr_pages << PAGE_SHIFT) / MIB);
 		return NULL;
 	}
 
-	b.d = domain_create(0, true, 1, dom0_mem_max(free) >> PAGE_SHIFT);
+	b.d = domain_create(a->id, a->privileged, 1, a->max_pages);
 	b.p2m = xmalloc(b.nr_pages * sizeof(mfn_t));
 	if (!b.d || !b.p2m) {
-		pr_err("dom0: out of memory for the domain\n");
+		pr_err("%s: out of memory for the domain\n", a->who);
 		return NULL;
 	}
+	b.d->weight = a->weight;
+	b.d->cap = a->cap;
 	for (uint64_t pfn = 0; pfn < b.nr_pages; pfn++) {
 		b.p2m[pfn] = domain_alloc_frame(b.d);
 		if (b.p2m[pfn] == INVALID_MFN) {
-			pr_err("dom0: only %lu of %lu pages could be allocated\n", pfn, b.nr_pages);
+			pr_err("%s: only %lu of %lu pages could be allocated\n", a->who, pfn, b.nr_pages);
 			return NULL;
 		}
 	}
@@ -366,7 +374,7 @@ struct domain *dom0_build(const struct boot_info *bi)
 	fill_p2m_and_m2p(&b);
 	pv_image_load(&img, guest_write, guest_zero, &b);
 	if (initrd_len) {
-		const uint8_t *src = maddr_to_virt(initrd->start);
+		const uint8_t *src = maddr_to_virt(a->initrd->start);
 
 		for (uint64_t i = 0; i < b.lay.initrd_pages; i++)
 			memcpy(pfn_to_virt(&b, b.lay.initrd_pfn + i), src + (i << PAGE_SHIFT),
@@ -374,28 +382,141 @@ struct domain *dom0_build(const struct boot_info *bi)
 	}
 	if (img.hypercall_page)
 		fill_hypercall_page(pfn_to_virt(&b, pfn_of(&b.lay, img.hypercall_page)));
-	fill_start_info(&b, kmod, initrd_len, l4);
+	fill_start_info(&b, a->kernel, initrd_len, l4);
 	init_vcpu0(&b, l4);
 	b.d->p2m_size = b.nr_pages;
+	pr_info("domain %u: %s %s kernel, entry %#lx, %lu pages (%lu MiB), weight %u%s\n",
+		b.d->id, img.guest_os, img.guest_version, img.entry, b.nr_pages,
+		(b.nr_pages << PAGE_SHIFT) / MIB, b.d->weight, a->privileged ? ", privileged" : "");
 	print_layout(&b, initrd_len);
 	xfree(b.p2m);
 	return b.d;
 }
 
-/* Run dom0's first vCPU: its page tables, its segment bases, its registers. */
-void __noreturn dom0_start(struct domain *d)
-{
-	struct vcpu *v = d->vcpus[0];
-	struct cpu_regs *frame = guest_regs();
+/*
+ * domu=<module>[:mem=<size>][:weight=<n>][:cap=<percent>] (hv's own,
+ * repeatable): boot module <module> becomes an unprivileged PV domain
+ * started with dom0 (like Xen's dom0less), e.g. to test interdomain
+ * channels before a toolstack exists. Defaults: 32 MiB, weight 256.
+ */
+#define MAX_BOOT_DOMUS 8
 
-	current = v;
-	write_cr3(v->kernel_l4 << PAGE_SHIFT);
+struct domu_spec {
+	unsigned int module;
+	uint64_t mem;
+	unsigned int weight, cap;
+};
+
+static struct domu_spec domu_specs[MAX_BOOT_DOMUS];
+static unsigned int nr_domu_specs;
+
+static int parse_domu(const char *s)
+{
+	struct domu_spec d = { .mem = 32 * MIB, .weight = 256 };
+	uint64_t v;
+	size_t n = parse_u64(s, &v);
+
+	if (!n || v == 0 || v >= MB2_MAX_MODULES || nr_domu_specs == MAX_BOOT_DOMUS)
+		return -EINVAL;
+	d.module = (unsigned int)v;
+	for (s += n; *s == ':'; ) {
+		const char *val = strchr(s, '=');
+
+		if (!val)
+			return -EINVAL;
+		val++;
+		if (!strncmp(s, ":mem=", 5)) {
+			if (parse_size(val, &s, &d.mem) || d.mem < MIB)
+				return -EINVAL;
+			continue;
+		}
+		n = parse_u64(val, &v);
+		if (!n || v > 65535)
+			return -EINVAL;
+		if (!strncmp(s, ":weight=", 8) && v > 0)
+			d.weight = (unsigned int)v;
+		else if (!strncmp(s, ":cap=", 5) && v <= 100)
+			d.cap = (unsigned int)v;
+		else
+			return -EINVAL;
+		s = val + n;
+	}
+	if (*s)
+		return -EINVAL;
+	domu_specs[nr_domu_specs++] = d;
+	return 0;
+}
+HV_PARAM_CUSTOM("domu", parse_domu);
+
+static bool is_domu_module(unsigned int m)
+{
+	for (unsigned int i = 0; i < nr_domu_specs; i++)
+		if (domu_specs[i].module == m)
+			return true;
+	return false;
+}
+
+struct domain *dom0_build(const struct boot_info *bi)
+{
+	uint64_t free = frames_free_count() << PAGE_SHIFT;
+	struct build_args a = {
+		.who = "dom0 kernel",
+		.id = 0,
+		.privileged = true,
+		.kernel = &bi->modules[0],
+		.initrd = bi->nr_modules > 1 && !is_domu_module(1) ? &bi->modules[1] : NULL,
+		.weight = 256,
+	};
+
+	/* Leave room for the boot-time domUs before sizing dom0. */
+	for (unsigned int i = 0; i < nr_domu_specs; i++)
+		free -= MIN(free / 2, domu_specs[i].mem + 4 * MIB);
+	a.nr_pages = dom0_mem_size(free) >> PAGE_SHIFT;
+	a.max_pages = dom0_mem_max(free) >> PAGE_SHIFT;
+	return build_pv_domain(&a);
+}
+
+void domus_build(const struct boot_info *bi)
+{
+	for (unsigned int i = 0; i < nr_domu_specs; i++) {
+		const struct domu_spec *s = &domu_specs[i];
+		char who[32];
+		struct build_args a = {
+			.who = who,
+			.id = (domid_t)(i + 1),
+			.kernel = &bi->modules[s->module],
+			.nr_pages = s->mem >> PAGE_SHIFT,
+			.max_pages = s->mem >> PAGE_SHIFT,
+			.weight = s->weight,
+			.cap = s->cap,
+		};
+
+		snprintf(who, sizeof(who), "domain %u kernel", a.id);
+		if (s->module >= bi->nr_modules) {
+			pr_err("domu=%u: there is no boot module %u; no domain %u\n", s->module,
+			       s->module, a.id);
+			continue;
+		}
+		if (!build_pv_domain(&a))
+			pr_err("domain %u: not started\n", a.id);
+	}
+}
+
+/* Every boot domain's first vCPU becomes runnable; the scheduler takes over. */
+void __noreturn domains_start(void)
+{
 	wrmsr(MSR_FS_BASE, 0);
 	wrmsr(MSR_GS_BASE, 0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
-	*frame = v->regs;
-	vcpu_runstate_change(v, RUNSTATE_running);
-	vcpu_start_periodic(v);
-	pr_info("dom0: starting at %#lx\n", v->regs.rip);
-	enter_guest(frame);
+	for (domid_t id = 0; id <= MAX_BOOT_DOMUS; id++) {
+		struct domain *d = domain_by_id(id);
+
+		if (!d)
+			continue;
+		vcpu_start_periodic(d->vcpus[0]);
+		d->vcpus[0]->blocked = true;	/* not yet on a queue */
+		sched_add(d->vcpus[0]);
+		pr_info("domain %u: starting at %#lx\n", id, d->vcpus[0]->regs.rip);
+	}
+	sched_start();
 }

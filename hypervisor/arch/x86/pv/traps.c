@@ -14,6 +14,7 @@
 #include <hv/hypercall.h>
 #include <hv/layout.h>
 #include <hv/lib.h>
+#include <hv/sched.h>
 #include <public/arch-x86_64.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
@@ -207,5 +208,6 @@ void do_syscall(struct cpu_regs *regs)
 		pv_iret(regs);
 	else
 		pv_hypercall(regs);
+	sched_maybe_preempt();
 	pv_check_events(regs);
 }
