@@ -11,20 +11,9 @@
 #define BATCHES 11
 #define ITERS   2000
 
-static void sort(uint64_t *v, unsigned int n)
-{
-	for (unsigned int i = 1; i < n; i++)
-		for (unsigned int j = i; j && v[j - 1] > v[j]; j--) {
-			uint64_t t = v[j];
-
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-}
-
 static void report(const char *name, uint64_t *per_op)
 {
-	sort(per_op, BATCHES);
+	sort_u64(per_op, BATCHES);
 	printf("bench %s median=%lu min=%lu max=%lu batches=%u iters=%u\n", name,
 	       per_op[BATCHES / 2], per_op[0], per_op[BATCHES - 1], BATCHES, ITERS);
 }

@@ -10,6 +10,7 @@
  *   mode=fault   take an unexpected #PF on purpose (checks the crash path)
  *   mode=panic   panic on purpose
  *   mode=idle    block forever
+ *   mode=ping, pong, spin, sleep: runs with several domains (kernel/domains.c)
  *   target=xen|hv  which hypervisor this is, for tests that only make
  *                sense on one of them (otherwise they are skipped)
  */
@@ -142,6 +143,14 @@ void __noreturn guest_start(const struct start_info *si)
 		panic("mode=panic");
 	} else if (!strcmp(mode, "idle")) {
 		idle();
+	} else if (!strcmp(mode, "ping")) {
+		ping_run();
+	} else if (!strcmp(mode, "pong")) {
+		pong_run();
+	} else if (!strcmp(mode, "spin")) {
+		spin_run();
+	} else if (!strcmp(mode, "sleep")) {
+		sleep_run();
 	} else {
 		panic("unknown mode=%s", mode);
 	}

@@ -130,3 +130,15 @@ unsigned long strtoul(const char *s, const char **end, int base)
 		*end = s;
 	return v;
 }
+
+/* Insertion sort: the benchmarks sort at most a few thousand samples. */
+void sort_u64(uint64_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}

@@ -68,10 +68,15 @@ static void refill_credit(void)
 	for (unsigned int i = 0; i < n; i++) {
 		struct vcpu *v = all[i];
 		int64_t share = (int64_t)(SCHED_PERIOD_NS * v->domain->weight / total_weight);
+		uint64_t allowed = SCHED_PERIOD_NS * v->domain->cap / 100;
 
 		/* Unused credit does not pile up beyond one period's share. */
 		v->credit = MIN(v->credit + share, share);
-		v->period_used = 0;
+		/*
+		 * A capped vCPU notices it is over its cap only at a tick, so it may
+		 * overrun; the excess is debt it pays off in the next periods.
+		 */
+		v->period_used = v->period_used > allowed ? v->period_used - allowed : 0;
 	}
 }
 

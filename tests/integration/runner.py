@@ -11,6 +11,7 @@ the scenario asks, and checks the output:
   steps    (regex, text): when regex appears, type text on the serial line;
   end      a regex that ends the run early once every expectation is met
            (QEMU is then stopped); otherwise the run ends when QEMU exits;
+  check    a function of the serial text returning None or a reason to fail;
   exit     the QEMU exit status required when QEMU exits by itself
            (hv: 0 = ACPI power-off, 3 = panic reported through exit_port=).
 
@@ -59,6 +60,9 @@ class Scenario:
     doc: str = ""
     # Optional hook run before booting: prepare(build_dir, scenario_dir).
     prepare: object = None
+    # Optional last check on the whole serial text: check(text) returns None
+    # or what is wrong (for facts a regex cannot state, such as ratios).
+    check: object = None
 
 
 def default_forbid():
@@ -203,6 +207,11 @@ def run_one(opts, sc):
     if not ended and sc.exit is not None and proc.returncode != sc.exit:
         res.reason = f"QEMU exit status {proc.returncode}, expected {sc.exit}"
         return res
+    if sc.check:
+        why = sc.check(text)
+        if why:
+            res.reason = why
+            return res
     res.ok = True
     return res
 

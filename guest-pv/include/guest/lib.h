@@ -51,6 +51,12 @@ const char *target_hypervisor(void);
 
 /* bench.c */
 void bench_run(void);
+void sort_u64(uint64_t *v, size_t n);
+/* Several-domain modes (kernel/domains.c). */
+void pong_run(void);
+void ping_run(void);
+void __noreturn spin_run(void);
+void sleep_run(void);
 
 /* panic.c */
 void __noreturn shutdown(unsigned int reason);

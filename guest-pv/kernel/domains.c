@@ -1,0 +1,155 @@
+/*
+ * Modes for runs with several domains (hv's domu= boot domains):
+ *
+ *   mode=pong   (a domU) offer a port to dom0, answer every event on it;
+ *               rounds=N: stop (poweroff) after N answers
+ *   mode=ping   (dom0) find domain `peer`'s offered port, bind it, bounce
+ *               `rounds` events off it and report the round-trip cycles
+ *   mode=spin   burn CPU forever, making no hypercall (scheduler tests)
+ *   mode=sleep  (dom0) sleep `ms` milliseconds on VIRQ_TIMER, then return
+ *
+ * No event callback is involved: ports are polled after SCHEDOP_block,
+ * which returns once an upcall is due.
+ */
+#include <guest/arch.h>
+#include <guest/events.h>
+#include <guest/hypercall.h>
+#include <guest/lib.h>
+#include <public/event_channel.h>
+#include <public/sched.h>
+#include <public/vcpu.h>
+
+#define MAX_SAMPLES 2048
+
+static uint64_t cmdline_number(const char *key, uint64_t dflt)
+{
+	char buf[24];
+	uint64_t v = 0;
+
+	if (!cmdline_get(key, buf, sizeof(buf)))
+		return dflt;
+	for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	return v;
+}
+
+/*
+ * Sleep until `port` is pending, then consume it. As the 2-level protocol
+ * asks, the selector is cleared with the upcall flag: hv (like Xen) only
+ * raises the upcall when it sets a selector bit that was clear.
+ */
+static void wait_port(uint32_t port)
+{
+	for (;;) {
+		vcpu0->evtchn_upcall_pending = 0;
+		__atomic_exchange_n(&vcpu0->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+		__asm__ __volatile__("" ::: "memory");
+		if (evtchn_test_pending(port)) {
+			evtchn_clear_pending(port);
+			return;
+		}
+		HYPERVISOR_sched_op(SCHEDOP_block, NULL);
+	}
+}
+
+static long send(uint32_t port)
+{
+	struct evtchn_send s = { .port = port };
+
+	return HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
+}
+
+void pong_run(void)
+{
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = 0 };
+	uint64_t rounds = cmdline_number("rounds", 0);
+	long rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au);
+
+	if (rc)
+		panic("pong: alloc_unbound: %ld", rc);
+	printf("guest-pv: pong: offering port %u to dom0\n", au.port);
+	for (uint64_t n = 1; !rounds || n <= rounds; n++) {
+		wait_port(au.port);
+		send(au.port);
+		if (n % 1000 == 0)
+			printf("guest-pv: pong: %lu rounds\n", n);
+	}
+	printf("guest-pv: pong: done\n");
+}
+
+/* The first port of `peer` that waits for us, once the peer has made it. */
+static uint32_t find_offered_port(domid_t peer)
+{
+	for (unsigned int tries = 0; tries < 100000; tries++) {
+		for (uint32_t p = 1; p < 64; p++) {
+			struct evtchn_status st = { .dom = peer, .port = p };
+
+			if (!HYPERVISOR_event_channel_op(EVTCHNOP_status, &st) &&
+			    st.status == EVTCHNSTAT_unbound && st.u.unbound.dom == 0)
+				return p;
+		}
+		HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+	}
+	panic("ping: domain %u never offered a port", peer);
+}
+
+void ping_run(void)
+{
+	static uint64_t samples[MAX_SAMPLES];
+	domid_t peer = (domid_t)cmdline_number("peer", 1);
+	uint64_t rounds = cmdline_number("rounds", 1000);
+	struct evtchn_bind_interdomain bi = { .remote_dom = peer };
+	long rc;
+
+	if (rounds > MAX_SAMPLES)
+		rounds = MAX_SAMPLES;
+	bi.remote_port = find_offered_port(peer);
+	rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &bi);
+	if (rc)
+		panic("ping: bind_interdomain(%u, %u): %ld", peer, bi.remote_port, rc);
+	printf("guest-pv: ping: bound local port %u to domain %u port %u\n", bi.local_port, peer,
+	       bi.remote_port);
+	evtchn_clear_pending(bi.local_port);	/* a new binding starts pending */
+	for (uint64_t n = 0; n < rounds; n++) {
+		uint64_t t0 = rdtsc();
+
+		send(bi.local_port);
+		wait_port(bi.local_port);
+		samples[n] = rdtsc() - t0;
+	}
+	sort_u64(samples, rounds);
+	printf("guest-pv: ping: %lu round trips with domain %u\n", rounds, peer);
+	printf("bench evtchn_interdomain_roundtrip_cycles median=%lu min=%lu max=%lu batches=1 iters=%lu\n",
+	       samples[rounds / 2], samples[0], samples[rounds - 1], rounds);
+}
+
+void __noreturn spin_run(void)
+{
+	volatile uint64_t n = 0;
+
+	printf("guest-pv: spin: burning CPU\n");
+	for (;;)
+		n++;
+}
+
+void sleep_run(void)
+{
+	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	uint64_t ms = cmdline_number("ms", 1000);
+	struct vcpu_set_singleshot_timer t;
+	const struct vcpu_time_info *ti = &vcpu0->time;
+	uint64_t now;
+
+	if (HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv))
+		panic("sleep: cannot bind VIRQ_TIMER");
+	HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+	now = ti->system_time + (((rdtsc() - ti->tsc_timestamp) >> (ti->tsc_shift < 0 ? -ti->tsc_shift : 0))
+				 * ti->tsc_to_system_mul >> 32);
+	t.timeout_abs_ns = now + ms * 1000000UL;
+	t.flags = 0;
+	printf("guest-pv: sleep: %lu ms\n", ms);
+	evtchn_clear_pending(bv.port);
+	HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t);
+	wait_port(bv.port);
+	printf("guest-pv: sleep: woke up\n");
+}

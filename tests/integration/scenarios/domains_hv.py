@@ -1,0 +1,92 @@
+"""Several domains on hv: dom0 plus domUs started from boot modules (domu=).
+
+- two domains ping-pong over an interdomain event channel (dom0 binds the
+  port domain 1 offered it, they bounce 1000 events);
+- two busy domains with weights 2:1 get about 2:1 of the CPU;
+- a capped busy domain gets no more than its cap.
+
+CPU shares are read from hv's per-domain report at power-off
+("sched: domain N ran S s"), after dom0 slept on its timer.
+"""
+import re
+
+from _guest_pv import GUEST
+from runner import Scenario
+
+HV_CMDLINE = "console=com1 com1=115200,8n1 loglvl=info exit_port=0xf4 dom0_mem=32M"
+RAN = re.compile(r"sched: domain (\d+) ran (\d+\.\d+) s")
+
+
+def cpu_seconds(text):
+    return {int(m.group(1)): float(m.group(2)) for m in RAN.finditer(text)}
+
+
+def ratio_check(a, b, want, tolerance):
+    def check(text):
+        t = cpu_seconds(text)
+        if a not in t or b not in t or t[b] <= 0:
+            return f"no CPU time report for domains {a} and {b}: {t}"
+        r = t[a] / t[b]
+        if abs(r - want) > tolerance:
+            return f"domain {a}/{b} CPU ratio {r:.2f} (times {t}), expected {want}±{tolerance}"
+        return None
+    return check
+
+
+def share_check(dom, total_s, max_share):
+    def check(text):
+        t = cpu_seconds(text)
+        if dom not in t:
+            return f"no CPU time report for domain {dom}: {t}"
+        share = t[dom] / total_s
+        if share > max_share:
+            return f"domain {dom} used {share:.0%} of {total_s}s (times {t}), cap allows {max_share:.0%}"
+        if share < max_share / 3:
+            return f"domain {dom} used only {share:.0%} of {total_s}s (times {t}): starved"
+        return None
+    return check
+
+
+SCENARIOS = [
+    Scenario(
+        name="domains_interdomain_ping_pong",
+        doc="dom0 and a domU bounce 1000 events over an interdomain channel",
+        cmdline=HV_CMDLINE + " domu=1",
+        modules=[(GUEST, "mode=ping rounds=1000"), (GUEST, "mode=pong")],
+        expect=[
+            r"domain 1: guest-pv 0\.1 kernel, .*, weight 256\r?\n",
+            r"\(d1\) guest-pv: pong: offering port (\d+) to dom0",
+            r"guest-pv: ping: bound local port \d+ to domain 1 port \d+",
+            r"\(d1\) guest-pv: pong: 1000 rounds",
+            r"guest-pv: ping: 1000 round trips with domain 1",
+            r"bench evtchn_interdomain_roundtrip_cycles median=\d+",
+            r"domain 0 shut down: poweroff",
+        ],
+        forbid=[r"crashed"],
+        exit=0,
+        timeout=90,
+    ),
+    Scenario(
+        name="domains_weighted_fair_share",
+        doc="two busy domains with weights 512 and 256 get about 2:1 of the CPU",
+        cmdline=HV_CMDLINE + " domu=1:weight=512 domu=2:weight=256",
+        modules=[(GUEST, "mode=sleep ms=3000"), (GUEST, "mode=spin"), (GUEST, "mode=spin")],
+        expect=[r"guest-pv: sleep: woke up", r"sched: domain 1 ran .*weight 512",
+                r"sched: domain 2 ran .*weight 256"],
+        forbid=[r"crashed"],
+        check=ratio_check(1, 2, 2.0, 0.3),
+        exit=0,
+        timeout=90,
+    ),
+    Scenario(
+        name="domains_cap_limits_share",
+        doc="a busy domain capped at 25% gets at most a quarter of the CPU beside another",
+        cmdline=HV_CMDLINE + " domu=1:cap=25 domu=2",
+        modules=[(GUEST, "mode=sleep ms=3000"), (GUEST, "mode=spin"), (GUEST, "mode=spin")],
+        expect=[r"guest-pv: sleep: woke up", r"sched: domain 1 ran .*cap 25%"],
+        forbid=[r"crashed"],
+        check=share_check(1, 3.0, 0.30),
+        exit=0,
+        timeout=90,
+    ),
+]
