@@ -153,3 +153,80 @@ void sleep_run(void)
 	wait_port(bv.port);
 	printf("guest-pv: sleep: woke up\n");
 }
+
+/*
+ * mode=hammer (a domU): hypercalls with random numbers and hostile
+ * arguments (null, hv's range, non-canonical, huge, small, our own
+ * memory), `calls` of them (0 = forever). hv must answer each with an
+ * error or do what was asked of this domain alone; the others run on.
+ * Left out, unless all=1: calls whose only possible effect is to wreck
+ * this guest's own setup (iret, sched_op, its trap table and callbacks,
+ * its own mappings) or to flood the console — they would end or drown
+ * the hammering rather than test hv.
+ */
+static bool self_destructive(unsigned long nr)
+{
+	switch (nr) {
+	case __HYPERVISOR_iret:
+	case __HYPERVISOR_sched_op:
+	case __HYPERVISOR_set_trap_table:
+	case __HYPERVISOR_set_callbacks:
+	case __HYPERVISOR_callback_op:
+	case __HYPERVISOR_mmu_update:
+	case __HYPERVISOR_update_va_mapping:
+	case __HYPERVISOR_mmuext_op:
+	case __HYPERVISOR_console_io:
+		return true;
+	default:
+		return false;
+	}
+}
+static uint64_t rng_state = 0x9e3779b97f4a7c15UL;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static uint8_t scratch[8192] __attribute__((aligned(4096)));
+
+static unsigned long hostile(void)
+{
+	switch (rng() % 8) {
+	case 0: return 0;
+	case 1: return rng();
+	case 2: return 0xffff800000000000UL + (rng() & 0x7ffffffffffUL);	/* hv's range */
+	case 3: return 0x8000000000000000UL | (rng() >> 17);		/* non-canonical */
+	case 4: return rng() % 64;
+	case 5: return ~0UL;
+	case 6: return (unsigned long)scratch + (rng() % sizeof(scratch));	/* our own memory */
+	default: return rng() & 0xfff;
+	}
+}
+
+void hammer_run(void)
+{
+	uint64_t calls = cmdline_number("calls", 0);
+	bool all = cmdline_number("all", 0) != 0;
+	uint64_t n;
+
+	printf("guest-pv: hammer: random hypercalls with hostile arguments\n");
+	for (n = 1; !calls || n <= calls; n++) {
+		unsigned long nr;
+
+		do
+			nr = rng() % 64;
+		while (nr == __HYPERVISOR_iret || nr == __HYPERVISOR_sched_op ||
+		       (!all && self_destructive(nr)));
+		/* Random garbage also lands in our scratch buffer, never in our code. */
+		for (unsigned int i = 0; i < 4; i++)
+			((uint64_t *)scratch)[rng() % (sizeof(scratch) / 8)] = hostile();
+		HCALL(nr, hostile(), hostile(), hostile(), hostile(), hostile());
+		if (n % 5000 == 0)
+			printf("guest-pv: hammer: %lu calls\n", n);
+	}
+	printf("guest-pv: hammer: done\n");
+}

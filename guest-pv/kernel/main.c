@@ -10,7 +10,7 @@
  *   mode=fault   take an unexpected #PF on purpose (checks the crash path)
  *   mode=panic   panic on purpose
  *   mode=idle    block forever
- *   mode=ping, pong, spin, sleep: runs with several domains (kernel/domains.c)
+ *   mode=ping, pong, spin, sleep, hammer: runs with several domains (kernel/domains.c)
  *   target=xen|hv  which hypervisor this is, for tests that only make
  *                sense on one of them (otherwise they are skipped)
  */
@@ -151,6 +151,8 @@ void __noreturn guest_start(const struct start_info *si)
 		spin_run();
 	} else if (!strcmp(mode, "sleep")) {
 		sleep_run();
+	} else if (!strcmp(mode, "hammer")) {
+		hammer_run();
 	} else {
 		panic("unknown mode=%s", mode);
 	}

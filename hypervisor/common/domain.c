@@ -136,6 +136,7 @@ static void __noreturn stop_machine_for(struct domain *d)
 			timer_stop(&d->vcpus[i]->singleshot_timer);
 			timer_stop(&d->vcpus[i]->periodic_timer);
 			sched_remove(d->vcpus[i]);
+			vcpu_runstate_change(d->vcpus[i], RUNSTATE_offline);
 		}
 		if (domain_by_id(0))
 			send_global_virq(domain_by_id(0), VIRQ_DOM_EXC);

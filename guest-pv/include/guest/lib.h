@@ -57,6 +57,7 @@ void pong_run(void);
 void ping_run(void);
 void __noreturn spin_run(void);
 void sleep_run(void);
+void hammer_run(void);
 
 /* panic.c */
 void __noreturn shutdown(unsigned int reason);

@@ -49,10 +49,26 @@ def share_check(dom, total_s, max_share):
 
 SCENARIOS = [
     Scenario(
+        name="domains_hostile_hypercalls",
+        doc="domUs calling random hypercalls with hostile arguments get errors (or crash "
+            "only themselves); hv and dom0 run on",
+        cmdline=HV_CMDLINE + " domu=1 domu=2",
+        modules=[(GUEST, "mode=sleep ms=4000"), (GUEST, "mode=hammer"),
+                 (GUEST, "mode=hammer all=1")],
+        expect=[r"\(d1\) guest-pv: hammer: 20000 calls", r"guest-pv: sleep: woke up",
+                r"domain 0 shut down: poweroff"],
+        forbid=[r"domain 1 crashed", r"domain 0 crashed"],
+        check=lambda text: None if sum(cpu_seconds(text).values()) < 4.6 else
+        f"CPU times {cpu_seconds(text)} add up to more than the 4 s run",
+        exit=0,
+        timeout=120,
+    ),
+    Scenario(
         name="domains_interdomain_ping_pong",
-        doc="dom0 and a domU bounce 1000 events over an interdomain channel",
-        cmdline=HV_CMDLINE + " domu=1",
-        modules=[(GUEST, "mode=ping rounds=1000"), (GUEST, "mode=pong")],
+        doc="dom0 and a domU bounce 1000 events over an interdomain channel while a "
+            "third domain hammers hv with hostile hypercalls",
+        cmdline=HV_CMDLINE + " domu=1 domu=2",
+        modules=[(GUEST, "mode=ping rounds=1000"), (GUEST, "mode=pong"), (GUEST, "mode=hammer")],
         expect=[
             r"domain 1: guest-pv 0\.1 kernel, .*, weight 256\r?\n",
             r"\(d1\) guest-pv: pong: offering port (\d+) to dom0",
