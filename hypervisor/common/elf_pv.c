@@ -48,7 +48,9 @@ struct elf64_shdr {
 struct notes {
 	bool any, have_entry, have_virt_base, have_paddr_offset;
 	uint64_t entry;
-	char features[256];
+	/* The FEATURES string where it lies in the file: no length limit. */
+	const char *features;
+	size_t features_len;
 };
 
 static const char *const feature_names[] = {
@@ -154,7 +156,11 @@ static int one_note(const char *who, uint32_t type, const uint8_t *desc, uint32_
 	case XEN_ELFNOTE_LOADER:
 		return note_string(who, type, desc, len, img->loader, sizeof(img->loader));
 	case XEN_ELFNOTE_FEATURES:
-		return note_string(who, type, desc, len, n->features, sizeof(n->features));
+		if (!len || strnlen((const char *)desc, len) == len)
+			return bad(who, "a string note is not NUL-terminated", type, len);
+		n->features = (const char *)desc;
+		n->features_len = strlen(n->features);
+		return 0;
 	default:
 		break;		/* informational or 32-bit only */
 	}
@@ -258,11 +264,13 @@ static int parse_note_sections(const char *who, const uint8_t *file, size_t size
 	return 0;
 }
 
-static int parse_features(const char *who, const char *s, struct pv_image *img)
+static int parse_features(const char *who, const char *s, size_t total, struct pv_image *img)
 {
-	while (*s) {
-		const char *bar = strchr(s, '|');
-		size_t len = bar ? (size_t)(bar - s) : strlen(s);
+	const char *end = s + total;
+
+	while (s < end) {
+		const char *bar = memchr(s, '|', (size_t)(end - s));
+		size_t len = bar ? (size_t)(bar - s) : (size_t)(end - s);
 		bool required = *s == '!';
 		unsigned int f;
 
@@ -283,7 +291,7 @@ static int parse_features(const char *who, const char *s, struct pv_image *img)
 			img->required_features |= 1u << f;
 		}
 		s += len;
-		if (*s == '|')
+		if (s < end && *s == '|')
 			s++;
 	}
 	return 0;
@@ -322,7 +330,7 @@ static int apply_rules(const char *who, const struct elf64_ehdr *eh, bool dom0,
 		pr_err("%s: LOADER '%s' is not 'generic'; not loaded\n", who, img->loader);
 		return -ENOEXEC;
 	}
-	rc = parse_features(who, n->features, img);
+	rc = n->features ? parse_features(who, n->features, n->features_len, img) : 0;
 	if (rc)
 		return rc;
 	if (dom0 && !(img->supported_features & (1u << XENFEAT_dom0))) {
