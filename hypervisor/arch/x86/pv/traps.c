@@ -52,31 +52,50 @@ void __noreturn pv_crash(struct cpu_regs *regs, const char *fmt, ...)
 }
 
 /*
+ * Guest kernel ⇄ guest user (pv-abi.md §6.2): the page table, the active
+ * GS base (swapgs exchanges it with the saved one) and the mode flag that
+ * decides whether `syscall` is a hypercall. Only hv toggles them.
+ */
+static void toggle_guest_mode(struct vcpu *v)
+{
+	v->kernel_mode = !v->kernel_mode;
+	write_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
+	asm volatile("swapgs");
+}
+
+/*
  * Push the bounce frame (pv-abi.md §6.3) on the guest kernel stack and
- * resume the guest at `handler`, with events masked if asked.
+ * resume the guest at `handler`, with events masked if asked. From guest
+ * user mode the vCPU first enters kernel mode, on the stack registered
+ * with stack_switch; the frame then shows the user CS as it was.
  */
 static void bounce_to(struct cpu_regs *regs, uint64_t handler, bool errcode, uint32_t ec,
 		      bool mask_events, const char *what)
 {
 	struct vcpu *v = current;
 	uint8_t mask = v->vcpu_info->evtchn_upcall_mask;
-	uint64_t frame[8], rsp;
+	uint64_t frame[8], rsp, base = regs->rsp, cs = regs->cs & ~3UL;
 	unsigned int n = 0;
 
-	if (!v->kernel_mode)
-		pv_crash(regs, "%s in guest user mode: not supported yet", what);
+	if (!v->kernel_mode) {
+		if (!v->kernel_sp)
+			pv_crash(regs, "%s in guest user mode with no kernel stack (stack_switch)", what);
+		toggle_guest_mode(v);
+		base = v->kernel_sp;
+		cs = regs->cs;
+	}
 	frame[n++] = regs->rcx;
 	frame[n++] = regs->r11;
 	if (errcode)
 		frame[n++] = ec;
 	frame[n++] = regs->rip;
 	/* The guest kernel sees its own CS with RPL 0, and its event mask. */
-	frame[n++] = (regs->cs & ~3UL) | ((uint64_t)mask << 32);
+	frame[n++] = cs | ((uint64_t)mask << 32);
 	frame[n++] = (regs->rflags & ~(uint64_t)(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
 		     (mask ? 0 : X86_EFLAGS_IF);
 	frame[n++] = regs->rsp;
 	frame[n++] = regs->ss;
-	rsp = ((regs->rsp & ~15UL) - n * 8);
+	rsp = ((base & ~15UL) - n * 8);
 	if (copy_to_guest(rsp, frame, n * 8))
 		pv_crash(regs, "cannot write the frame for %s at %#lx", what, rsp);
 
@@ -117,6 +136,27 @@ void pv_check_events(struct cpu_regs *regs)
 	bounce_to(regs, v->event_cb.address, false, 0, true, "an event upcall");
 }
 
+/*
+ * `int $N` reaches hv as #GP through a DPL-0 gate (the error code's format
+ * differs between hardware and TCG, so the instruction itself says which
+ * vector). The guest's trap table decides who may raise it: DPL 3 anyone,
+ * 1-2 the guest kernel only, 0 nobody (the #GP then stands).
+ */
+static bool software_interrupt(struct cpu_regs *regs)
+{
+	uint8_t insn[2];
+	unsigned int dpl;
+
+	if (!(regs->error_code & 2) || copy_from_guest(insn, regs->rip, 2) || insn[0] != 0xcd)
+		return false;
+	dpl = TI_GET_DPL(&current->traps[insn[1]]);
+	if (!current->traps[insn[1]].address || dpl == 0 || (!current->kernel_mode && dpl < 3))
+		return false;
+	regs->rip += 2;			/* a trap: the handler returns after the int */
+	pv_inject(regs, insn[1], false, 0);
+	return true;
+}
+
 /* Emulate, bounce, or crash: what an exception in the guest leads to. */
 static void guest_exception(struct cpu_regs *regs)
 {
@@ -125,6 +165,8 @@ static void guest_exception(struct cpu_regs *regs)
 
 	switch (vec) {
 	case TRAP_GP:
+		if (software_interrupt(regs))
+			return;
 		if (current->kernel_mode && pv_emulate_privileged(regs))
 			return;
 		break;
@@ -179,14 +221,19 @@ static void pv_iret(struct cpu_regs *regs)
 	c.ss &= 0xffff;
 	if (!is_canonical(c.rip) || !is_canonical(c.rsp))
 		pv_crash(regs, "iret: non-canonical rip %#lx or rsp %#lx", c.rip, c.rsp);
-	if ((c.cs | 3) != FLAT_RING3_CS64 || (c.ss | 3) != FLAT_RING3_SS64)
+	if (((c.cs | 3) != FLAT_RING3_CS64 && (c.cs | 3) != FLAT_RING3_CS32) ||
+	    (c.ss | 3) != FLAT_RING3_SS64)
 		pv_crash(regs, "iret: selectors cs %#lx ss %#lx are not the flat ring-3 ones", c.cs, c.ss);
-	if ((c.cs & 3) == 3)
-		pv_crash(regs, "iret to guest user mode: not supported yet");
+	/* RPL 3 in the frame returns to guest user mode, on the user page table. */
+	if ((c.cs & 3) == 3 && v->kernel_mode) {
+		if (!v->user_l4)
+			pv_crash(regs, "iret to guest user mode with no user page table");
+		toggle_guest_mode(v);
+	}
 
 	regs->rip = c.rip;
 	regs->rsp = c.rsp;
-	regs->cs = FLAT_RING3_CS64;
+	regs->cs = c.cs | 3;
 	regs->ss = FLAT_RING3_SS64;
 	regs->rflags = (c.rflags & ~(uint64_t)(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
 	if (!(c.flags & (1u << _VGCF_in_syscall))) {
@@ -197,13 +244,38 @@ static void pv_iret(struct cpu_regs *regs)
 	regs->rax = c.rax;
 }
 
+/*
+ * `syscall` in guest user mode is the guest's system call: enter the guest
+ * kernel at its syscall callback (syscall32 for 32-bit code), with the
+ * frame {rcx, r11, rip, cs, rflags, rsp, ss} on its kernel stack. Without
+ * a callback the guest gets #UD at the instruction, as hardware would.
+ */
+static void user_syscall(struct cpu_regs *regs)
+{
+	struct vcpu *v = current;
+	const struct pv_callback *cb =
+		regs->entry_vector == TRAP_SYSCALL32 ? &v->syscall32_cb : &v->syscall_cb;
+
+	if (!cb->address) {
+		regs->rip -= 2;
+		pv_inject(regs, TRAP_UD, false, 0);
+		return;
+	}
+	regs->rflags &= ~(uint64_t)X86_EFLAGS_DF;
+	bounce_to(regs, cb->address, false, 0, cb->mask_events, "a system call");
+}
+
 void do_syscall(struct cpu_regs *regs)
 {
 	bounces_in_a_row = 0;
+	if (!current->kernel_mode) {
+		user_syscall(regs);
+		sched_maybe_preempt();
+		pv_check_events(regs);
+		return;
+	}
 	if (regs->entry_vector == TRAP_SYSCALL32)
-		pv_crash(regs, "32-bit syscall: hv runs 64-bit guests only");
-	if (!current->kernel_mode)
-		pv_crash(regs, "syscall from guest user mode: not supported yet");
+		pv_crash(regs, "32-bit syscall from the guest kernel: hv runs 64-bit kernels only");
 	if (regs->rax == __HYPERVISOR_iret)
 		pv_iret(regs);
 	else
