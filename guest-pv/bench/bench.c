@@ -5,7 +5,9 @@
  */
 #include <guest/arch.h>
 #include <guest/hypercall.h>
+#include <guest/events.h>
 #include <guest/lib.h>
+#include <public/event_channel.h>
 #include <public/version.h>
 
 #define BATCHES 11
@@ -65,10 +67,48 @@ static void bench_int3_roundtrip(void)
 	report("int3_bounce_iret_cycles", per_op);
 }
 
+/*
+ * Event-channel round trip inside one domain: two ports bound to each
+ * other (alloc_unbound + bind_interdomain to ourselves); send on one, see
+ * the other pending, answer, see the first pending.
+ */
+static void bench_evtchn_loopback(void)
+{
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+	struct evtchn_bind_interdomain bi = { .remote_dom = DOMID_SELF };
+	uint64_t per_op[BATCHES];
+
+	if (!shared_info || HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au))
+		return;
+	bi.remote_port = au.port;
+	if (HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &bi))
+		return;
+	for (unsigned int b = 0; b < BATCHES; b++) {
+		uint64_t t0 = rdtsc();
+
+		for (unsigned int i = 0; i < ITERS / 10; i++) {
+			struct evtchn_send s = { .port = bi.local_port };
+
+			HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
+			while (!evtchn_test_pending(au.port))
+				;
+			evtchn_clear_pending(au.port);
+			s.port = au.port;
+			HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
+			while (!evtchn_test_pending(bi.local_port))
+				;
+			evtchn_clear_pending(bi.local_port);
+		}
+		per_op[b] = (rdtsc() - t0) / (ITERS / 10);
+	}
+	report("evtchn_loopback_roundtrip_cycles", per_op);
+}
+
 void bench_run(void)
 {
 	printf("guest-pv: benchmarks (rdtsc cycles per operation)\n");
 	bench_null_hypercall();
 	bench_null_hypercall_direct();
 	bench_int3_roundtrip();
+	bench_evtchn_loopback();
 }
