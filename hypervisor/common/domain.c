@@ -7,6 +7,7 @@
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/event.h>
+#include <hv/grant_table.h>
 #include <hv/hypercall.h>
 #include <hv/layout.h>
 #include <hv/lib.h>
@@ -80,7 +81,7 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
 	f->type = FT_SHARED;
 	f->owner = d;
 
-	if (evtchn_domain_init(d, d->initial ? 4096 : 1024))
+	if (evtchn_domain_init(d, d->initial ? 4096 : 1024) || grant_table_init(d))
 		goto fail;
 	d->vcpus[0] = vcpu_create(d, 0);
 	if (!d->vcpus[0])
@@ -92,6 +93,7 @@ fail:
 	if (d->shared_info)
 		free_frames(d->shared_info_mfn, 0);
 	xfree(d->evtchn);
+	xfree(d->grant_table);
 	xfree(d);
 	return NULL;
 }

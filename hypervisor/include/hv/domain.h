@@ -24,6 +24,8 @@
 #define NR_TRAPS 256
 
 struct domain;
+struct evtchn;
+struct grant_table;
 
 struct pv_callback {
 	uint64_t address;	/* 0: not registered */
@@ -97,6 +99,8 @@ struct domain {
 
 	struct evtchn *evtchn;		/* port table (common/event_channel.c) */
 	unsigned int max_evtchns;
+
+	struct grant_table *grant_table;	/* common/grant_table.c */
 
 	unsigned int weight;		/* credit scheduler share (default 256) */
 	unsigned int cap;		/* % of one CPU, 0 = no cap */

@@ -1,0 +1,277 @@
+/*
+ * Grant tables v1 (pv-abi.md §10): how a domain lets another use one of
+ * its frames. The table is hv-owned pages the granting domain maps and
+ * fills (flags, grantee domid, frame); hv only reads it, and sets/clears
+ * GTF_reading / GTF_writing while it uses a grant, with an atomic
+ * compare-and-swap on the {flags, domid} word so a concurrent revocation
+ * by the granter either wins cleanly or sees the grant in use.
+ *
+ * This part serves the table itself (setup_table, query_size,
+ * get/set_version) and hv-mediated copies (copy). Mappings of granted
+ * frames (map/unmap_grant_ref) need the PV MMU's reference counts.
+ */
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/grant_table.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/layout.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <public/grant_table.h>
+
+#define ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(struct grant_entry_v1))
+#define DEFAULT_MAX_FRAMES 64		/* Xen's default */
+#define MAX_BATCH 4096			/* entries per call, without preemption */
+
+struct grant_table {
+	unsigned int nr_frames, max_frames;
+	mfn_t frames[DEFAULT_MAX_FRAMES];
+};
+
+int grant_table_init(struct domain *d)
+{
+	d->grant_table = xzalloc(sizeof(*d->grant_table));
+	if (!d->grant_table)
+		return -ENOMEM;
+	d->grant_table->max_frames = DEFAULT_MAX_FRAMES;
+	return 0;
+}
+
+/* Grow d's table to n frames (hv pages the domain may map: FT_SHARED). */
+static int grow(struct domain *d, unsigned int n)
+{
+	struct grant_table *gt = d->grant_table;
+
+	while (gt->nr_frames < n) {
+		mfn_t mfn = alloc_frames(0);
+		struct frame *f;
+
+		if (mfn == INVALID_MFN)
+			return -ENOMEM;
+		memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+		f = mfn_to_frame(mfn);
+		f->type = FT_SHARED;
+		f->owner = d;
+		gt->frames[gt->nr_frames++] = mfn;
+	}
+	return 0;
+}
+
+static struct grant_entry_v1 *entry_of(struct domain *d, grant_ref_t ref)
+{
+	struct grant_table *gt = d->grant_table;
+
+	if (ref >= gt->nr_frames * ENTRIES_PER_FRAME)
+		return NULL;
+	return (struct grant_entry_v1 *)mfn_to_virt(gt->frames[ref / ENTRIES_PER_FRAME]) +
+	       ref % ENTRIES_PER_FRAME;
+}
+
+/* DOMID_SELF or the caller itself, or (privileged) any domain. */
+static int16_t lookup(domid_t id, struct domain **out)
+{
+	struct domain *d = current->domain;
+
+	if (id == DOMID_SELF || id == d->id) {
+		*out = d;
+		return GNTST_okay;
+	}
+	*out = domain_by_id(id);
+	if (!*out)
+		return GNTST_bad_domain;
+	return d->privileged ? GNTST_okay : GNTST_permission_denied;
+}
+
+static long query_size(uint64_t arg)
+{
+	struct gnttab_query_size q;
+	struct domain *d;
+
+	if (copy_from_guest(&q, arg, sizeof(q)))
+		return -EFAULT;
+	q.status = lookup(q.dom, &d);
+	if (q.status == GNTST_okay) {
+		q.nr_frames = d->grant_table->nr_frames;
+		q.max_nr_frames = d->grant_table->max_frames;
+	}
+	return copy_to_guest(arg, &q, sizeof(q));
+}
+
+static long setup_table(uint64_t arg)
+{
+	struct gnttab_setup_table st;
+	struct domain *d;
+
+	if (copy_from_guest(&st, arg, sizeof(st)))
+		return -EFAULT;
+	st.status = lookup(st.dom, &d);
+	if (st.status == GNTST_okay && st.nr_frames > d->grant_table->max_frames)
+		st.status = GNTST_general_error;
+	if (st.status == GNTST_okay && grow(d, st.nr_frames))
+		st.status = GNTST_general_error;
+	for (unsigned int i = 0; st.status == GNTST_okay && i < st.nr_frames; i++) {
+		uint64_t mfn = d->grant_table->frames[i];
+
+		if (copy_to_guest(st.frame_list + i * sizeof(mfn), &mfn, sizeof(mfn)))
+			st.status = GNTST_bad_virt_addr;
+	}
+	return copy_to_guest(arg, &st, sizeof(st));
+}
+
+/*
+ * Take a grant for reading or writing: the entry must permit access to the
+ * caller, allow writes if asked, and its frame must belong to the granter.
+ * Returns the frame, or a GNTST_* error (negative) in *status.
+ */
+static mfn_t acquire(struct domain *granter, grant_ref_t ref, bool write, int16_t *status)
+{
+	struct grant_entry_v1 *e = entry_of(granter, ref);
+	uint32_t *word = (uint32_t *)e, old, new;
+	uint16_t use = write ? GTF_writing : GTF_reading;
+	mfn_t mfn;
+
+	if (!e) {
+		*status = GNTST_bad_gntref;
+		return INVALID_MFN;
+	}
+	for (;;) {
+		old = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+		if ((old & GTF_type_mask) != GTF_permit_access ||
+		    (domid_t)(old >> 16) != current->domain->id || (write && (old & GTF_readonly))) {
+			*status = GNTST_general_error;
+			return INVALID_MFN;
+		}
+		new = old | use;
+		if (__atomic_compare_exchange_n(word, &old, new, false, __ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
+			break;
+	}
+	mfn = __atomic_load_n(&e->frame, __ATOMIC_SEQ_CST);
+	if (!domain_owns(granter, mfn)) {
+		__atomic_fetch_and(&e->flags, (uint16_t)~use, __ATOMIC_SEQ_CST);
+		*status = GNTST_bad_page;
+		return INVALID_MFN;
+	}
+	return mfn;
+}
+
+static void release(struct domain *granter, grant_ref_t ref, bool write)
+{
+	struct grant_entry_v1 *e = entry_of(granter, ref);
+
+	__atomic_fetch_and(&e->flags, (uint16_t)~(write ? GTF_writing : GTF_reading),
+			   __ATOMIC_SEQ_CST);
+}
+
+/* One side of a copy: a grant of `domid`, or a frame the caller owns. */
+static mfn_t copy_side(const struct gnttab_copy_ptr *p, bool is_gref, bool write,
+		       struct domain **granter, int16_t *status)
+{
+	int16_t rc = lookup(p->domid, granter);
+
+	if (is_gref) {
+		/* Anyone may use a grant made to it: the entry names the grantee. */
+		*granter = p->domid == DOMID_SELF ? current->domain : domain_by_id(p->domid);
+		if (!*granter) {
+			*status = GNTST_bad_domain;
+			return INVALID_MFN;
+		}
+		return acquire(*granter, p->u.ref, write, status);
+	}
+	if (rc != GNTST_okay || *granter != current->domain) {
+		*status = rc != GNTST_okay ? rc : GNTST_permission_denied;
+		return INVALID_MFN;
+	}
+	if (!domain_owns(current->domain, p->u.gmfn)) {
+		*status = GNTST_bad_page;
+		return INVALID_MFN;
+	}
+	return p->u.gmfn;
+}
+
+static int16_t do_one_copy(const struct gnttab_copy *c)
+{
+	bool src_gref = c->flags & GNTCOPY_source_gref, dst_gref = c->flags & GNTCOPY_dest_gref;
+	struct domain *sd = NULL, *dd = NULL;
+	int16_t status = GNTST_okay;
+	mfn_t src, dst;
+
+	if ((c->flags & ~(GNTCOPY_source_gref | GNTCOPY_dest_gref)) ||
+	    (uint32_t)c->source.offset + c->len > PAGE_SIZE ||
+	    (uint32_t)c->dest.offset + c->len > PAGE_SIZE)
+		return GNTST_bad_copy_arg;
+	src = copy_side(&c->source, src_gref, false, &sd, &status);
+	if (src == INVALID_MFN)
+		return status;
+	dst = copy_side(&c->dest, dst_gref, true, &dd, &status);
+	if (dst != INVALID_MFN)
+		memmove((char *)mfn_to_virt(dst) + c->dest.offset,
+			(const char *)mfn_to_virt(src) + c->source.offset, c->len);
+	if (dst_gref && dst != INVALID_MFN)
+		release(dd, c->dest.u.ref, true);
+	if (src_gref)
+		release(sd, c->source.u.ref, false);
+	return status;
+}
+
+static long copy_batch(uint64_t arg, unsigned int count)
+{
+	for (unsigned int i = 0; i < count; i++) {
+		uint64_t at = arg + (uint64_t)i * sizeof(struct gnttab_copy);
+		struct gnttab_copy c;
+
+		if (copy_from_guest(&c, at, sizeof(c)))
+			return -EFAULT;
+		c.status = do_one_copy(&c);
+		if (copy_to_guest(at + offsetof(struct gnttab_copy, status), &c.status,
+				  sizeof(c.status)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static long set_version(uint64_t arg)
+{
+	struct gnttab_set_version v;
+
+	if (copy_from_guest(&v, arg, sizeof(v)))
+		return -EFAULT;
+	if (v.version != 1)
+		return -EINVAL;		/* hv offers v1 only; Linux then stays on v1 */
+	return 0;
+}
+
+static long get_version(uint64_t arg)
+{
+	struct gnttab_get_version g;
+	struct domain *d;
+
+	if (copy_from_guest(&g, arg, sizeof(g)))
+		return -EFAULT;
+	if (lookup(g.dom, &d) != GNTST_okay)
+		return d ? -EPERM : -ESRCH;
+	g.version = 1;
+	return copy_to_guest(arg, &g, sizeof(g));
+}
+
+/* Batched ops take `count` entries; the two table queries take one each. */
+long do_grant_table_op(unsigned int cmd, uint64_t arg, unsigned int count)
+{
+	if (count > MAX_BATCH)
+		return -EINVAL;
+	switch (cmd) {
+	case GNTTABOP_query_size:
+		return count ? query_size(arg) : 0;
+	case GNTTABOP_setup_table:
+		return count ? setup_table(arg) : 0;
+	case GNTTABOP_copy:
+		return copy_batch(arg, count);
+	case GNTTABOP_set_version:
+		return set_version(arg);
+	case GNTTABOP_get_version:
+		return get_version(arg);
+	default:
+		return -ENOSYS;		/* maps come with the PV MMU; v2 and transfers never */
+	}
+}
