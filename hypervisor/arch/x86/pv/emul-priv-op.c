@@ -136,6 +136,68 @@ static bool write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
 	}
 }
 
+/*
+ * Ports the hardware domain may never touch: hv's own devices and those
+ * whose misuse hurts everyone (Xen denies the same set).
+ */
+static bool port_reserved(uint16_t port)
+{
+	return (port >= 0x20 && port <= 0x21) || (port >= 0xa0 && port <= 0xa1) ||	/* PICs */
+	       (port >= 0x40 && port <= 0x43) || port == 0x61 ||			/* PIT */
+	       port == 0x92 || port == 0xcf9 ||					/* resets */
+	       port <= 0x1f || (port >= 0xc0 && port <= 0xdf) ||			/* ISA DMA */
+	       port == 0xf0 || (port >= 0x3f8 && port <= 0x3ff) ||		/* FPU, com1 */
+	       (port >= 0x600 && port <= 0x63f) ||				/* ACPI PM */
+	       (port >= 0x70 && port <= 0x71) || port == 0xf4;			/* RTC, exit */
+}
+
+/*
+ * in/out from the guest kernel (pv-abi §7.3). Without a virtual IOPL the
+ * instruction faults as on hardware (#GP to the guest). With one, dom0
+ * reaches real ports except hv's own; other domains reach none: reads see
+ * all-ones, writes vanish.
+ */
+static bool emulate_port_io(struct cpu_regs *regs, const uint8_t *insn, unsigned int prefix_len)
+{
+	struct vcpu *v = current;
+	unsigned int size = insn[0] & 1 ? (prefix_len ? 2 : 4) : 1, len = 1;
+	bool in = !(insn[0] & 2);
+	uint16_t port;
+	bool real;
+
+	if (insn[0] >= 0xe4 && insn[0] <= 0xe7) {
+		port = insn[1];
+		len = 2;
+	} else if (insn[0] >= 0xec && insn[0] <= 0xef) {
+		port = (uint16_t)regs->rdx;
+	} else {
+		return false;
+	}
+	if (v->iopl < 1)
+		return false;
+	real = v->domain->initial && !port_reserved(port) &&
+	       !(port_reserved((uint16_t)(port + size - 1)));
+	if (in) {
+		uint32_t val = 0xffffffff;
+
+		if (real)
+			val = size == 1 ? inb(port) : size == 2 ? inw(port) : inl(port);
+		if (size == 4)
+			regs->rax = val;
+		else
+			regs->rax = (regs->rax & ~((1UL << (size * 8)) - 1)) | (val & ((1UL << (size * 8)) - 1));
+	} else if (real) {
+		if (size == 1)
+			outb(port, (uint8_t)regs->rax);
+		else if (size == 2)
+			outw(port, (uint16_t)regs->rax);
+		else
+			outl(port, (uint32_t)regs->rax);
+	}
+	regs->rip += prefix_len + len;
+	return true;
+}
+
 bool pv_emulate_privileged(struct cpu_regs *regs)
 {
 	struct vcpu *v = current;
@@ -155,6 +217,14 @@ bool pv_emulate_privileged(struct cpu_regs *regs)
 		regs->rip += len + 1;
 		return true;
 	}
+	if (insn[0] == 0x66) {				/* operand size: 16-bit port I/O */
+		uint8_t op[2] = { 0 };
+
+		(void)copy_from_guest(op, regs->rip + 1, 2);
+		return emulate_port_io(regs, op, 1);
+	}
+	if ((insn[0] >= 0xe4 && insn[0] <= 0xe7) || (insn[0] >= 0xec && insn[0] <= 0xef))
+		return emulate_port_io(regs, insn, 0);
 	if (insn[0] != 0x0f)
 		return false;
 	switch (insn[1]) {
