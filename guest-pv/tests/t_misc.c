@@ -150,3 +150,22 @@ TEST(cpuid, hypervisor_leaves)
 	CHECK(a >= 1, "0x40000002: %u hypercall pages", a);
 	CHECK_EQ("0x40000002 ebx (MSR)", 0x40000000, b);
 }
+
+/* set_debugreg/get_debugreg (#8, #9): what Linux's cpu_init does, and misuse. */
+TEST(debugreg, set_and_get)
+{
+	static volatile uint64_t watched;
+	long rc;
+
+	CHECK_RC("set DR0 to our own data", 0, HYPERVISOR_set_debugreg(0, (unsigned long)&watched));
+	CHECK_RC("get DR0", (long)(unsigned long)&watched, HYPERVISOR_get_debugreg(0));
+	CHECK_RC("clear DR0", 0, HYPERVISOR_set_debugreg(0, 0));
+	CHECK_RC("clear DR7", 0, HYPERVISOR_set_debugreg(7, 0));
+	CHECK_RC("get DR7", 0x400, HYPERVISOR_get_debugreg(7));
+	/* Xen: a breakpoint on the hypervisor is -EPERM, a register past 7 -ENODEV. */
+	rc = HYPERVISOR_set_debugreg(1, 0xffff800000001000UL);
+	CHECK_RC("set DR1 into the hypervisor", -XEN_EPERM, rc);
+	CHECK_RC("set DR1 non-canonical", -XEN_EPERM, HYPERVISOR_set_debugreg(1, 0x8000000000000000UL));
+	CHECK_RC("set DR8", -XEN_ENODEV, HYPERVISOR_set_debugreg(8, 0));
+	CHECK_RC("get DR8", -XEN_ENODEV, HYPERVISOR_get_debugreg(8));
+}

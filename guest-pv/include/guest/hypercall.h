@@ -90,5 +90,9 @@ static inline long HYPERVISOR_physdev_op(int cmd, void *arg)
 { return HCALL(__HYPERVISOR_physdev_op, cmd, arg, 0, 0, 0); }
 static inline long HYPERVISOR_grant_table_op(unsigned int cmd, void *args, unsigned int count)
 { return HCALL(__HYPERVISOR_grant_table_op, cmd, args, count, 0, 0); }
+static inline long HYPERVISOR_set_debugreg(unsigned int reg, unsigned long value)
+{ return HCALL(__HYPERVISOR_set_debugreg, reg, value, 0, 0, 0); }
+static inline long HYPERVISOR_get_debugreg(unsigned int reg)
+{ return HCALL(__HYPERVISOR_get_debugreg, reg, 0, 0, 0, 0); }
 
 #endif /* GUEST_HYPERCALL_H */

@@ -7,6 +7,7 @@
 #include <hv/cmdline.h>
 #include <hv/apic.h>
 #include <hv/console.h>
+#include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/lib.h>
 #include <hv/panic.h>
@@ -108,6 +109,21 @@ void do_trap(struct cpu_regs *regs)
 	/* A fault hv expects (guest memory access): resume at its fixup. */
 	if ((vec == TRAP_PF || vec == TRAP_GP) && fixup_exception(&regs->rip))
 		return;
+	/*
+	 * A guest's data breakpoint hit while hv copied guest memory: the
+	 * guest asked to watch that address, not to stop hv. Note it in the
+	 * guest's DR6 and carry on.
+	 */
+	if (vec == TRAP_DB && current) {
+		uint64_t dr6;
+
+		asm volatile("mov %%db6, %0" : "=r"(dr6));
+		if (dr6 & 0xf) {
+			current->dr[6] |= dr6 & 0xf;
+			asm volatile("mov %0, %%db6" : : "r"(0xffff0ff0UL));
+			return;
+		}
+	}
 	console_force_output();
 	pr_err("**** FATAL TRAP %u: %s, error code %#x, in hv (ring %lu) ****\n", vec,
 	       trap_names[vec] ? trap_names[vec] : "reserved", regs->error_code,

@@ -48,6 +48,7 @@ struct vcpu {
 	struct pv_callback event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb, nmi_cb;
 	uint64_t fs_base, gs_base_kernel, gs_base_user;
 	bool fpu_ts;			/* virtual CR0.TS (fpu_taskswitch) */
+	uint64_t dr[8];			/* set_debugreg: DR0-3, DR6, DR7 (4 and 5 alias 6, 7) */
 	unsigned int iopl;		/* virtual IOPL (physdev set_iopl) */
 
 	/* Events and time. */

@@ -34,5 +34,7 @@ long do_event_channel_op(unsigned int cmd, uint64_t arg);
 long do_vcpu_op(int cmd, unsigned int vcpuid, uint64_t arg);
 long do_set_timer_op(uint64_t timeout);
 long do_grant_table_op(unsigned int cmd, uint64_t arg, unsigned int count);
+long do_set_debugreg(unsigned int reg, uint64_t value);
+long do_get_debugreg(unsigned int reg);
 
 #endif

@@ -26,7 +26,7 @@ FIRST_DOMAIN_TESTS = [
     "console_io.*", "xen_version.*", "sched_op.*", "vm_assist.*",
     "trap_table.*", "traps.*", "callback_op.*", "set_callbacks.*",
     "stack_switch.*", "set_segment_base.*", "fpu_taskswitch.*", "cpuid.*",
-    "memory_op.*", "physdev_op.*", "port_io.*",
+    "memory_op.*", "physdev_op.*", "port_io.*", "debugreg.*",
     # The PV execution model, as it lands.
     "evtchn.*", "vcpu_op.*",
     # Grant tables, as they land (mappings wait for the PV MMU).

@@ -11,6 +11,7 @@
 #include <hv/lib.h>
 #include <public/callback.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
 
 
 long do_set_trap_table(uint64_t traps)
@@ -159,5 +160,77 @@ long do_set_segment_base(unsigned int which, uint64_t base)
 	}
 	default:
 		return -EINVAL;
+	}
+}
+
+/*
+ * Debug registers (#8, #9). Breakpoints may only watch guest addresses
+ * (-EPERM otherwise, as Xen); general detect and I/O breakpoints are
+ * refused; DR4/5 alias DR6/7. The values go into the CPU at once and at
+ * every switch to this vCPU.
+ */
+#define DR6_DEFAULT 0xffff0ff0UL
+#define DR7_DEFAULT 0x400UL
+#define DR7_GD (1UL << 13)
+#define DR7_RESERVED (0xffffffff00000000UL | (3UL << 11) | (3UL << 14))
+
+static bool dr7_ok(uint64_t v)
+{
+	if (v & (DR7_RESERVED | DR7_GD))
+		return false;
+	for (unsigned int i = 0; i < 4; i++)
+		if (((v >> (16 + 4 * i)) & 3) == 2 && (v & (3UL << (2 * i))))
+			return false;		/* I/O breakpoints need CR4.DE */
+	return true;
+}
+
+void load_debug_registers(const struct vcpu *v)
+{
+	asm volatile("mov %0, %%db0" : : "r"(v->dr[0]));
+	asm volatile("mov %0, %%db1" : : "r"(v->dr[1]));
+	asm volatile("mov %0, %%db2" : : "r"(v->dr[2]));
+	asm volatile("mov %0, %%db3" : : "r"(v->dr[3]));
+	asm volatile("mov %0, %%db6" : : "r"(v->dr[6] ? v->dr[6] : DR6_DEFAULT));
+	asm volatile("mov %0, %%db7" : : "r"(v->dr[7] ? v->dr[7] : DR7_DEFAULT));
+}
+
+long do_set_debugreg(unsigned int reg, uint64_t value)
+{
+	struct vcpu *v = current;
+
+	switch (reg) {
+	case 0: case 1: case 2: case 3:
+		if (!is_canonical(value) || !guest_range_ok(value, sizeof(uint64_t)))
+			return -EPERM;
+		v->dr[reg] = value;
+		break;
+	case 4: case 6:
+		v->dr[6] = (value & 0xe00fUL) | DR6_DEFAULT;
+		break;
+	case 5: case 7:
+		if (!dr7_ok(value))
+			return -EPERM;
+		v->dr[7] = value | DR7_DEFAULT;
+		break;
+	default:
+		return -ENODEV;
+	}
+	load_debug_registers(v);
+	return 0;
+}
+
+long do_get_debugreg(unsigned int reg)
+{
+	const struct vcpu *v = current;
+
+	switch (reg) {
+	case 0: case 1: case 2: case 3:
+		return (long)v->dr[reg];
+	case 4: case 6:
+		return (long)(v->dr[6] ? v->dr[6] : DR6_DEFAULT);
+	case 5: case 7:
+		return (long)(v->dr[7] ? v->dr[7] : DR7_DEFAULT);
+	default:
+		return -ENODEV;
 	}
 }

@@ -8,6 +8,7 @@
 #include <hv/sched.h>
 #include <hv/time.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
 
 static void save_vcpu(struct vcpu *v)
 {
@@ -39,6 +40,7 @@ static void load_vcpu(struct vcpu *v)
 	}
 	if (v->fpu_ts)
 		write_cr0(read_cr0() | X86_CR0_TS);
+	load_debug_registers(v);
 	time_fill_vcpu(&v->vcpu_info->time);
 }
 

@@ -42,6 +42,8 @@ ADAPT(event_channel_op, do_event_channel_op((unsigned int)A1, A2))
 ADAPT(vcpu_op, do_vcpu_op((int)A1, (unsigned int)A2, A3))
 ADAPT(set_timer_op, do_set_timer_op(A1))
 ADAPT(grant_table_op, do_grant_table_op((unsigned int)A1, A2, (unsigned int)A3))
+ADAPT(set_debugreg, do_set_debugreg((unsigned int)A1, A2))
+ADAPT(get_debugreg, do_get_debugreg((unsigned int)A1))
 
 #define ENTRY(name) [__HYPERVISOR_##name] = hc_##name
 
@@ -64,6 +66,8 @@ static const hypercall_fn hypercall_table[64] = {
 	ENTRY(vcpu_op),
 	ENTRY(set_timer_op),
 	ENTRY(grant_table_op),
+	ENTRY(set_debugreg),
+	ENTRY(get_debugreg),
 };
 
 long hypercall_dispatch(uint64_t nr, const uint64_t args[5])

@@ -5,6 +5,8 @@
 #include <hv/types.h>
 
 struct cpu_regs;
+struct domain;
+struct vcpu;
 
 /* Deliver exception `vec` to the current guest's handler (or crash it). */
 void pv_inject(struct cpu_regs *regs, unsigned int vec, bool errcode, uint32_t ec);
@@ -14,6 +16,8 @@ void __noreturn pv_crash(struct cpu_regs *regs, const char *fmt, ...) __printf(2
 bool pv_emulate_privileged(struct cpu_regs *regs);
 /* #UD at the forced-emulation prefix: emulate CPUID. */
 bool pv_emulate_forced_cpuid(struct cpu_regs *regs);
+/* Put a vCPU's debug registers into the CPU (arch/x86/pv/callback.c). */
+void load_debug_registers(const struct vcpu *v);
 /* The CPUID a PV guest sees (arch/x86/cpuid.c). */
 void guest_cpuid(const struct domain *d, uint32_t leaf, uint32_t sub, uint32_t r[4]);
 
