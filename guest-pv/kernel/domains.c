@@ -230,3 +230,38 @@ void hammer_run(void)
 	}
 	printf("guest-pv: hammer: done\n");
 }
+
+/*
+ * mode=echo (dom0): wait for VIRQ_CONSOLE, read the console input with
+ * console_io and print it back as "echo: ..." lines; a line "quit" ends it.
+ */
+void echo_run(void)
+{
+	struct evtchn_bind_virq bv = { .virq = VIRQ_CONSOLE, .vcpu = 0 };
+	char line[128];
+	size_t len = 0;
+
+	if (HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv))
+		panic("echo: cannot bind VIRQ_CONSOLE");
+	printf("guest-pv: echo: type a line\n");
+	for (;;) {
+		char buf[32];
+		long n;
+
+		wait_port(bv.port);
+		while ((n = HYPERVISOR_console_io(CONSOLEIO_read, sizeof(buf), buf)) > 0) {
+			for (long i = 0; i < n; i++) {
+				if (buf[i] != '\r' && buf[i] != '\n') {
+					if (len < sizeof(line) - 1)
+						line[len++] = buf[i];
+					continue;
+				}
+				line[len] = '\0';
+				printf("guest-pv: echo: %s\n", line);
+				if (!strcmp(line, "quit"))
+					return;
+				len = 0;
+			}
+		}
+	}
+}

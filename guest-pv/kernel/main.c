@@ -10,7 +10,8 @@
  *   mode=fault   take an unexpected #PF on purpose (checks the crash path)
  *   mode=panic   panic on purpose
  *   mode=idle    block forever
- *   mode=ping, pong, spin, sleep, hammer: runs with several domains (kernel/domains.c)
+ *   mode=ping, pong, spin, sleep, hammer: runs with several domains, and
+ *   mode=echo: console input (kernel/domains.c)
  *   target=xen|hv  which hypervisor this is, for tests that only make
  *                sense on one of them (otherwise they are skipped)
  */
@@ -153,6 +154,8 @@ void __noreturn guest_start(const struct start_info *si)
 		sleep_run();
 	} else if (!strcmp(mode, "hammer")) {
 		hammer_run();
+	} else if (!strcmp(mode, "echo")) {
+		echo_run();
 	} else {
 		panic("unknown mode=%s", mode);
 	}

@@ -113,5 +113,6 @@ void start_hv(uint32_t magic, paddr_t info_pa)
 		panic("could not build dom0 from module 0 (see above)");
 	domus_build(bi);
 	sched_init();
+	console_input_init();
 	domains_start();
 }

@@ -236,7 +236,7 @@ long do_console_io(unsigned int cmd, unsigned int count, uint64_t buf)
 			return -EPERM;
 		if (count > INT32_MAX)
 			return -E2BIG;
-		while (got < count && (c = serial_getc()) >= 0) {
+		while (got < count && (c = console_input_get()) >= 0) {
 			char ch = (char)c;
 
 			if (copy_to_guest(buf + got, &ch, 1))

@@ -58,6 +58,7 @@ void ping_run(void);
 void __noreturn spin_run(void);
 void sleep_run(void);
 void hammer_run(void);
+void echo_run(void);
 
 /* panic.c */
 void __noreturn shutdown(unsigned int reason);

@@ -46,6 +46,9 @@ extern enum log_level console_loglvl, console_guest_loglvl;
 void console_init(void);
 /* After a fatal error: print everything, on com1 if nothing else is up. */
 void console_force_output(void);
+/* Console input (common/keyhandler.c): start polling; next byte for dom0 or -1. */
+void console_input_init(void);
+int console_input_get(void);
 /* Write raw bytes (already formatted) to every console device. */
 void console_write(const char *s, size_t len);
 
