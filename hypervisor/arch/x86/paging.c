@@ -118,7 +118,16 @@ void paging_init(const struct boot_info *bi)
 	write_cr3(virt_to_maddr(idle_l4));
 	/* Global pages for hv; FXSAVE/SSE state for guests (hv itself uses no SSE). */
 	write_cr4(read_cr4() | X86_CR4_PGE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
-	pr_debug("paging: direct map and image mapped, NX %s\n", nx_bit ? "on" : "unavailable");
+	/*
+	 * SMEP: hv never executes a user-accessible page. Every page of a PV
+	 * guest is one (its kernel runs in ring 3), so a stray jump into guest
+	 * memory faults instead of running the guest's code with hv's rights.
+	 */
+	cpuid(7, 0, &a, &b, &c, &d);
+	if (b & (1u << 7))
+		write_cr4(read_cr4() | X86_CR4_SMEP);
+	pr_debug("paging: direct map and image mapped, NX %s, SMEP %s\n", nx_bit ? "on" : "unavailable",
+		 read_cr4() & X86_CR4_SMEP ? "on" : "unavailable");
 }
 
 void map_guest_readonly(uintptr_t va, mfn_t mfn, uint64_t n)
@@ -126,6 +135,12 @@ void map_guest_readonly(uintptr_t va, mfn_t mfn, uint64_t n)
 	for (uint64_t i = 0; i < n; i++)
 		map_4k_flags(va + (i << PAGE_SHIFT), (mfn + i) << PAGE_SHIFT,
 			     _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED | nx_bit, true);
+}
+
+/* A user-accessible, executable page at va (test_fault=smep). */
+void map_user_page_for_test(uintptr_t va, paddr_t pa)
+{
+	map_4k_flags(va, pa, _PAGE_PRESENT | _PAGE_USER | _PAGE_RW, true);
 }
 
 void copy_hv_l4_slots(uint64_t *l4)

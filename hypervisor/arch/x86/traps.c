@@ -13,7 +13,10 @@
 #include <hv/panic.h>
 #include <hv/sched.h>
 #include <hv/symbols.h>
+#include <hv/layout.h>
+#include <hv/mm.h>
 #include <asm/desc.h>
+#include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
 
@@ -138,7 +141,8 @@ void do_trap(struct cpu_regs *regs)
 /*
  * test_fault=<kind>: take an exception on purpose at the end of boot, so
  * the integration tests can check the crash dump. Kinds: pf (write to an
- * unmapped address), gp (non-canonical access), ud (ud2), de (divide by 0).
+ * unmapped address), gp (non-canonical access), ud (ud2), de (divide by 0),
+ * smep (call into a user-accessible page, as if into guest memory).
  */
 static char opt_test_fault[8];
 HV_PARAM_STRING("test_fault", opt_test_fault);
@@ -155,12 +159,18 @@ static void __attribute__((noinline)) fault_now(const char *kind)
 		(void)*p;
 	} else if (!strcmp(kind, "ud")) {
 		asm volatile("ud2");
+	} else if (!strcmp(kind, "smep")) {
+		uint8_t *page = alloc_page();
+
+		page[0] = 0xc3;				/* ret: harmless if it ever ran */
+		map_user_page_for_test(0x400000, virt_to_maddr(page));
+		((void (*)(void))0x400000)();
 	} else if (!strcmp(kind, "de")) {
 		volatile unsigned int zero = 0;
 
 		(void)(1 / zero);
 	} else {
-		pr_warn("test_fault: unknown kind '%s' (pf, gp, ud, de)\n", kind);
+		pr_warn("test_fault: unknown kind '%s' (pf, gp, ud, de, smep)\n", kind);
 	}
 }
 

@@ -136,6 +136,20 @@ SCENARIOS = [
         timeout=60,
     ),
     Scenario(
+        name="fault_smep_blocks_guest_pages",
+        doc="with SMEP hv cannot execute a user-accessible page (every PV guest page is one)",
+        cmdline=BASE + " loglvl=all test_fault=smep",
+        allow_panic=True,
+        expect=[
+            r"paging: direct map and image mapped, NX on, SMEP on",
+            r"FATAL TRAP 14: #PF page fault, error code 0x11",
+            r"Faulting address \(cr2\): 0000000000400000: protection violation on an instruction fetch",
+            r"hv PANIC on CPU 0: fatal trap 14",
+        ],
+        exit=3,
+        timeout=60,
+    ),
+    Scenario(
         name="fault_noreboot_halts",
         doc="with noreboot a panic halts the machine instead of restarting it",
         cmdline="console=com1 loglvl=info noreboot test_fault=ud",

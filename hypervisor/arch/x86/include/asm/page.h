@@ -28,6 +28,8 @@ typedef uint64_t pte_t;
 /* hv's own page tables (arch/x86/paging.c). */
 struct boot_info;
 void paging_init(const struct boot_info *bi);
+/* Map one user-accessible page (only for test_fault=smep). */
+void map_user_page_for_test(uintptr_t va, paddr_t pa);
 /* Map [pa, pa + size) uncached at a fresh VA for device registers. */
 void *ioremap(paddr_t pa, size_t size);
 #endif

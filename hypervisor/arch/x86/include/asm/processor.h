@@ -12,6 +12,7 @@
 #define X86_CR4_PGE (1u << 7)
 #define X86_CR4_OSFXSR (1u << 9)
 #define X86_CR4_OSXMMEXCPT (1u << 10)
+#define X86_CR4_SMEP (1u << 20)
 
 #define MSR_EFER 0xc0000080
 #define EFER_SCE (1u << 0)
