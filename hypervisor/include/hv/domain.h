@@ -22,6 +22,7 @@
 
 #define MAX_VIRT_CPUS 32
 #define NR_TRAPS 256
+#define HYPERCALL_TRACE 16
 
 struct domain;
 struct evtchn;
@@ -65,6 +66,13 @@ struct vcpu {
 	bool on_runq, blocked;
 	int64_t credit;			/* ns it may still run this period */
 	uint64_t period_used;		/* ns run this period (for the cap) */
+
+	/* The last hypercalls, printed when the domain crashes (bring-up aid). */
+	struct hypercall_record {
+		uint64_t nr, args[5];
+		long rc;
+	} trace[HYPERCALL_TRACE];
+	unsigned int trace_next;
 
 	/* State hv saves while the vCPU is not running (arch/x86/pv/context.c). */
 	uint8_t fpu[512] __aligned(16);	/* FXSAVE image */

@@ -14,6 +14,9 @@ struct cpu_regs;
 void pv_hypercall(struct cpu_regs *regs);
 /* Run hypercall `nr` with its five arguments (also for multicall entries). */
 long hypercall_dispatch(uint64_t nr, const uint64_t args[5]);
+struct vcpu;
+/* Print v's last hypercalls (number, arguments, result). */
+void hypercall_trace_dump(const struct vcpu *v);
 
 long do_set_trap_table(uint64_t traps);
 long do_mmu_update(uint64_t reqs, unsigned int count, uint64_t done, unsigned int foreigndom);

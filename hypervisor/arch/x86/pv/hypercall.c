@@ -7,9 +7,11 @@
  * register values to the handler's real parameter types, so handlers are
  * ordinary typed functions and the table has a single function type.
  */
+#include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/errno.h>
 #include <hv/hypercall.h>
+#include <hv/lib.h>
 #include <public/xen.h>
 #include <asm/traps.h>
 
@@ -72,9 +74,28 @@ static const hypercall_fn hypercall_table[64] = {
 
 long hypercall_dispatch(uint64_t nr, const uint64_t args[5])
 {
-	if (nr >= sizeof(hypercall_table) / sizeof(hypercall_table[0]) || !hypercall_table[nr])
-		return -ENOSYS;
-	return hypercall_table[nr](args);
+	struct vcpu *v = current;
+	struct hypercall_record *r = &v->trace[v->trace_next++ % HYPERCALL_TRACE];
+
+	r->nr = nr;
+	memcpy(r->args, args, sizeof(r->args));
+	r->rc = -ENOSYS;
+	if (nr < ARRAY_SIZE(hypercall_table) && hypercall_table[nr])
+		r->rc = hypercall_table[nr](args);
+	return r->rc;
+}
+
+void hypercall_trace_dump(const struct vcpu *v)
+{
+	unsigned int n = MIN(v->trace_next, HYPERCALL_TRACE);
+
+	pr_err("last %u hypercalls of d%uv%u, oldest first:\n", n, v->domain->id, v->id);
+	for (unsigned int i = v->trace_next - n; i != v->trace_next; i++) {
+		const struct hypercall_record *r = &v->trace[i % HYPERCALL_TRACE];
+
+		pr_err("  #%-2lu (%lx, %lx, %lx, %lx, %lx) = %ld\n", r->nr, r->args[0], r->args[1],
+		       r->args[2], r->args[3], r->args[4], r->rc);
+	}
 }
 
 void pv_hypercall(struct cpu_regs *regs)

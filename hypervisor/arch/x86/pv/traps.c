@@ -48,6 +48,7 @@ void __noreturn pv_crash(struct cpu_regs *regs, const char *fmt, ...)
 	       regs->rdx);
 	pr_err("rsi %016lx rdi %016lx rbp %016lx cr2 %016lx\n", regs->rsi, regs->rdi, regs->rbp,
 	       read_cr2());
+	hypercall_trace_dump(current);
 	domain_crash(d, why);
 }
 
