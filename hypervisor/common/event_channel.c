@@ -116,10 +116,11 @@ static long lookup_domain(domid_t id, struct domain **out)
 		*out = d;
 		return 0;
 	}
-	if (!d->privileged)
-		return -EPERM;
+	/* As Xen: an unknown domain is -ESRCH before a foreign one is -EPERM. */
 	*out = domain_by_id(id);
-	return *out ? 0 : -ESRCH;
+	if (!*out)
+		return -ESRCH;
+	return d->privileged ? 0 : -EPERM;
 }
 
 static long evtchn_alloc_unbound(struct evtchn_alloc_unbound *a)

@@ -30,10 +30,11 @@ static long target_domain(uint64_t arg, struct domain **out)
 		*out = d;
 		return 0;
 	}
-	if (!d->privileged)
-		return -EPERM;
+	/* As Xen: an unknown domain is -ESRCH before a foreign one is -EPERM. */
 	*out = domain_by_id(id);
-	return *out ? 0 : -ESRCH;
+	if (!*out)
+		return -ESRCH;
+	return d->privileged ? 0 : -EPERM;
 }
 
 /* The host's E820, from the boot loader's memory map (dom0 only). */
@@ -66,6 +67,29 @@ static long machine_memory_map(uint64_t arg)
 	return copy_to_guest(arg, &map, sizeof(map));
 }
 
+/*
+ * The caller's pseudo-physical E820. As on Xen, a PV dom0 has none (it
+ * reads the machine map: -ENOSYS); other domains see one RAM range over
+ * their pages, as Xen's toolstack sets for a PV guest. Like Xen, the
+ * caller gets min(its buffer's size, the map's) entries.
+ */
+static long memory_map(uint64_t arg)
+{
+	struct domain *d = current->domain;
+	struct xen_e820_entry e = { .addr = 0, .type = XEN_E820_RAM };
+	struct xen_memory_map map;
+
+	if (copy_from_guest(&map, arg, sizeof(map)))
+		return -EFAULT;
+	if (d->initial)
+		return -ENOSYS;
+	e.size = d->max_pages << PAGE_SHIFT;
+	map.nr_entries = MIN(map.nr_entries, 1u);
+	if (map.nr_entries && copy_to_guest(map.buffer, &e, sizeof(e)))
+		return -EFAULT;
+	return copy_to_guest(arg, &map, sizeof(map)) ? -EFAULT : 0;
+}
+
 long do_memory_op(unsigned int cmd, uint64_t arg)
 {
 	struct domain *d;
@@ -89,14 +113,8 @@ long do_memory_op(unsigned int cmd, uint64_t arg)
 
 		return copy_to_guest(arg, &m, sizeof(m));
 	}
-	case XENMEM_memory_map: {
-		struct xen_memory_map map;
-
-		if (copy_from_guest(&map, arg, sizeof(map)))
-			return -EFAULT;
-		/* As on Xen, a PV dom0 has no pseudo-physical E820 of its own. */
-		return -ENOSYS;
-	}
+	case XENMEM_memory_map:
+		return memory_map(arg);
 	case XENMEM_machine_memory_map:
 		return machine_memory_map(arg);
 	default:
