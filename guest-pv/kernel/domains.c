@@ -16,6 +16,8 @@
 #include <guest/hypercall.h>
 #include <guest/lib.h>
 #include <public/event_channel.h>
+#include <public/grant_table.h>
+#include <public/memory.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 
@@ -176,11 +178,36 @@ static bool self_destructive(unsigned long nr)
 	case __HYPERVISOR_update_va_mapping:
 	case __HYPERVISOR_mmuext_op:
 	case __HYPERVISOR_console_io:
+	/* Its entries are random hypercalls, the ones above included, and hv
+	 * writes each result back, count * 64 bytes from a random pointer. */
+	case __HYPERVISOR_multicall:
 		return true;
 	default:
 		return false;
 	}
 }
+
+/*
+ * Sub-operations that name our frames by MFN for hv to write into (a
+ * vcpu_info placement, a grant copy to a frame of ours), change our own
+ * mappings (grant maps) or give our memory away: with random arguments
+ * they would overwrite or free this guest's own code and data.
+ */
+static bool self_destructive_op(unsigned long nr, unsigned long cmd)
+{
+	switch (nr) {
+	case __HYPERVISOR_vcpu_op:
+		return cmd == VCPUOP_register_vcpu_info;
+	case __HYPERVISOR_memory_op:
+		return cmd == XENMEM_decrease_reservation || cmd == XENMEM_exchange;
+	case __HYPERVISOR_grant_table_op:
+		return cmd == GNTTABOP_copy || cmd == GNTTABOP_map_grant_ref ||
+		       cmd == GNTTABOP_unmap_grant_ref || cmd == GNTTABOP_unmap_and_replace;
+	default:
+		return false;
+	}
+}
+
 static uint64_t rng_state = 0x9e3779b97f4a7c15UL;
 
 static uint64_t rng(void)
@@ -191,7 +218,12 @@ static uint64_t rng(void)
 	return rng_state;
 }
 
-static uint8_t scratch[8192] __attribute__((aligned(4096)));
+/*
+ * Hostile pointers aim into the first half of scratch; the second half is
+ * room for what a hypercall writes there (up to a page, e.g. a 1 KiB
+ * xen_version string), so hv's legitimate writes stay inside scratch.
+ */
+static uint8_t scratch[16384] __attribute__((aligned(4096)));
 
 static unsigned long hostile(void)
 {
@@ -202,7 +234,7 @@ static unsigned long hostile(void)
 	case 3: return 0x8000000000000000UL | (rng() >> 17);		/* non-canonical */
 	case 4: return rng() % 64;
 	case 5: return ~0UL;
-	case 6: return (unsigned long)scratch + (rng() % sizeof(scratch));	/* our own memory */
+	case 6: return (unsigned long)scratch + (rng() % (sizeof(scratch) / 2));	/* our own memory */
 	default: return rng() & 0xfff;
 	}
 }
@@ -211,6 +243,7 @@ void hammer_run(void)
 {
 	uint64_t calls = cmdline_number("calls", 0);
 	bool all = cmdline_number("all", 0) != 0;
+	unsigned long args[5];
 	uint64_t n;
 
 	printf("guest-pv: hammer: random hypercalls with hostile arguments\n");
@@ -224,7 +257,10 @@ void hammer_run(void)
 		/* Random garbage also lands in our scratch buffer, never in our code. */
 		for (unsigned int i = 0; i < 4; i++)
 			((uint64_t *)scratch)[rng() % (sizeof(scratch) / 8)] = hostile();
-		HCALL(nr, hostile(), hostile(), hostile(), hostile(), hostile());
+		for (unsigned int i = 0; i < 5; i++)
+			args[i] = hostile();
+		if (all || !self_destructive_op(nr, args[0]))
+			HCALL(nr, args[0], args[1], args[2], args[3], args[4]);
 		if (n % 5000 == 0)
 			printf("guest-pv: hammer: %lu calls\n", n);
 	}
