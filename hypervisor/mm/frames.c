@@ -11,6 +11,7 @@
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/multiboot2.h>
+#include <hv/page_types.h>
 #include <hv/panic.h>
 
 #define MAX_RESERVED (MB2_MAX_MODULES + 8)
@@ -186,6 +187,27 @@ mfn_t frames_max_mfn(void)
 struct frame *mfn_to_frame(mfn_t mfn)
 {
 	return zone.table && mfn < zone.nr ? &zone.table[mfn] : NULL;
+}
+
+/*
+ * I/O memory, as Xen sees it: the first MiB and every frame the memory map
+ * does not call RAM. Such frames have no owner; who may map them is the
+ * PV MMU's question (io_frame_permitted).
+ */
+bool mfn_is_io(mfn_t mfn)
+{
+	return mfn < ((1UL << 20) >> PAGE_SHIFT) || mfn >= (1UL << 40) ||
+	       !is_ram(mfn << PAGE_SHIFT);
+}
+
+void *frame_contents(mfn_t mfn)
+{
+	return mfn_to_virt(mfn);
+}
+
+mfn_t frame_to_mfn(const struct frame *f)
+{
+	return (mfn_t)(f - zone.table) + zone.base;
 }
 
 bool frames_ready(void)
