@@ -1,7 +1,10 @@
 /*
  * Domain lifecycle and frame ownership. Frames a domain owns are on its
- * page list with frame->owner = d; domain_owns() is the test every mapping
- * and every copy on a guest's behalf relies on.
+ * page list with frame->owner = d, and their allocation holds one general
+ * reference (FRAME_ASSIGNED); the frame returns to hv's allocator when its
+ * last reference goes (frame_release). hv's pages a domain may map
+ * (shared_info, grant-table frames) name it as owner too, marked
+ * FRAME_HV_PAGE, but are neither on its list nor counted in tot_pages.
  */
 #include <hv/console.h>
 #include <hv/domain.h>
@@ -11,7 +14,9 @@
 #include <hv/hypercall.h>
 #include <hv/layout.h>
 #include <hv/lib.h>
+#include <hv/m2p.h>
 #include <hv/mm.h>
+#include <hv/page_types.h>
 #include <hv/panic.h>
 #include <hv/power.h>
 #include <hv/sched.h>
@@ -22,6 +27,9 @@
 
 struct vcpu *current;
 static struct domain *domains[MAX_DOMAINS];
+/* DOMID_IO: the owner named when a privileged domain maps I/O memory. */
+static struct domain dom_io_domain = { .id = DOMID_IO };
+struct domain *const dom_io = &dom_io_domain;
 
 static const char *const shutdown_names[] = {
 	"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
@@ -78,8 +86,7 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
 	}
 	time_fill_wallclock(d->shared_info);
 	f = mfn_to_frame(d->shared_info_mfn);
-	f->type = FT_SHARED;
-	f->owner = d;
+	domain_share_hv_page(d, f);
 
 	if (evtchn_domain_init(d, d->initial ? 4096 : 1024) || grant_table_init(d))
 		goto fail;
@@ -108,20 +115,62 @@ mfn_t domain_alloc_frame(struct domain *d)
 	mfn = alloc_frames(0);
 	if (mfn == INVALID_MFN)
 		return INVALID_MFN;
+	/* A TLB entry left from the frame's last user must not reach the new one. */
+	tlb_flush_if_stale();
 	memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
 	f = mfn_to_frame(mfn);
 	f->owner = d;
 	f->type = FT_NONE;
+	f->type_count = 0;
+	f->flags = FRAME_ASSIGNED;
+	f->refs = 1;
 	list_add_tail(&f->list, &d->pages);
 	d->tot_pages++;
 	return mfn;
+}
+
+void domain_share_hv_page(struct domain *d, struct frame *f)
+{
+	f->owner = d;
+	f->type = FT_NONE;
+	f->type_count = 0;
+	f->flags = FRAME_ASSIGNED | FRAME_HV_PAGE;
+	f->refs = 1;
+}
+
+/* A frame's last reference went: hv takes it back (page_types.h). */
+void frame_release(struct frame *f)
+{
+	struct domain *d = f->owner;
+	mfn_t mfn = frame_to_mfn(f);
+
+	BUG_ON(f->type_count || (f->flags & (FRAME_PINNED | FRAME_ASSIGNED)));
+	if (d && !(f->flags & FRAME_HV_PAGE)) {
+		list_del(&f->list);
+		d->tot_pages--;
+		m2p_set(mfn, INVALID_M2P_ENTRY);
+	}
+	f->owner = NULL;
+	f->type = FT_NONE;
+	f->flags = 0;
+	tlb_flush_if_stale();
+	free_frames(mfn, 0);
+}
+
+/* The owner lets go of a frame; it is freed once nothing else holds it. */
+void domain_unassign_frame(struct frame *f)
+{
+	if (f->flags & FRAME_ASSIGNED) {
+		f->flags &= (uint8_t)~FRAME_ASSIGNED;
+		frame_put(f);
+	}
 }
 
 bool domain_owns(const struct domain *d, mfn_t mfn)
 {
 	const struct frame *f = mfn_to_frame(mfn);
 
-	return f && f->state == FRAME_ALLOCATED && f->owner == d;
+	return f && f->state == FRAME_ALLOCATED && f->owner == d && f->refs;
 }
 
 /*

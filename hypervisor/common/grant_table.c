@@ -18,6 +18,7 @@
 #include <hv/layout.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/page_types.h>
 #include <public/grant_table.h>
 
 #define ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(struct grant_entry_v1))
@@ -38,7 +39,7 @@ int grant_table_init(struct domain *d)
 	return 0;
 }
 
-/* Grow d's table to n frames (hv pages the domain may map: FT_SHARED). */
+/* Grow d's table to n frames (hv's pages the domain may map). */
 static int grow(struct domain *d, unsigned int n)
 {
 	struct grant_table *gt = d->grant_table;
@@ -51,8 +52,7 @@ static int grow(struct domain *d, unsigned int n)
 			return -ENOMEM;
 		memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
 		f = mfn_to_frame(mfn);
-		f->type = FT_SHARED;
-		f->owner = d;
+		domain_share_hv_page(d, f);
 		gt->frames[gt->nr_frames++] = mfn;
 	}
 	return 0;
@@ -205,9 +205,19 @@ static int16_t do_one_copy(const struct gnttab_copy *c)
 	if (src == INVALID_MFN)
 		return status;
 	dst = copy_side(&c->dest, dst_gref, true, &dd, &status);
-	if (dst != INVALID_MFN)
+	/* The destination must be able to take writes: never a page table. */
+	if (dst != INVALID_MFN && frame_get_and_type(dst, mfn_to_frame(dst)->owner, FT_WRITABLE)) {
+		status = GNTST_general_error;
+		if (dst_gref)
+			release(dd, c->dest.u.ref, true);
+		dst = INVALID_MFN;
+		dst_gref = false;
+	}
+	if (dst != INVALID_MFN) {
 		memmove((char *)mfn_to_virt(dst) + c->dest.offset,
 			(const char *)mfn_to_virt(src) + c->source.offset, c->len);
+		frame_put_and_type(mfn_to_frame(dst));
+	}
 	if (dst_gref && dst != INVALID_MFN)
 		release(dd, c->dest.u.ref, true);
 	if (src_gref)

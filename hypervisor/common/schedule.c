@@ -30,6 +30,7 @@ static struct timer sched_tick_timer;
 static unsigned int tick_count;
 static uint64_t last_charge;		/* when `current` was last charged */
 static bool need_resched;
+static uint64_t slice_end;		/* the next tick: current's slice ends */
 static bool idle;			/* the pCPU runs no vCPU */
 
 static bool parked(const struct vcpu *v)
@@ -87,13 +88,25 @@ static void sched_tick(void *data)
 		refill_credit();
 	if (!list_empty(&runq))
 		need_resched = true;
-	timer_set(&sched_tick_timer, system_time_ns() + SCHED_TICK_NS);
+	slice_end = system_time_ns() + SCHED_TICK_NS;
+	timer_set(&sched_tick_timer, slice_end);
 	(void)data;
 }
 
 void sched_init(void)
 {
 	timer_init(&sched_tick_timer, sched_tick, NULL);
+}
+
+/*
+ * Should a long hypercall stop and continue later? Interrupts are off in
+ * hv, so the tick cannot say it: check the clock against the slice. Not
+ * inside a multicall, which is continued as a whole.
+ */
+bool hypercall_preempt_check(void)
+{
+	return current && !current->in_multicall && !list_empty(&runq) &&
+	       system_time_ns() >= slice_end;
 }
 
 void sched_add(struct vcpu *v)

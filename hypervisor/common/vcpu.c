@@ -10,6 +10,7 @@
 #include <hv/layout.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/page_types.h>
 #include <hv/sched.h>
 #include <hv/time.h>
 #include <public/vcpu.h>
@@ -89,7 +90,10 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 	/* Xen: a misplaced area is -ENXIO, a second registration -EINVAL. */
 	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 63))
 		return -ENXIO;
-	if (v->vcpu_info_registered || !domain_owns(v->domain, r.mfn))
+	if (v->vcpu_info_registered)
+		return -EINVAL;
+	/* hv writes the area from now on: the frame stays writable data for good. */
+	if (frame_get_and_type(r.mfn, v->domain, FT_WRITABLE))
 		return -EINVAL;
 	new = (struct vcpu_info *)((char *)mfn_to_virt(r.mfn) + r.offset);
 	memcpy(new, v->vcpu_info, sizeof(*new));

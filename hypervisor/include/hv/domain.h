@@ -51,6 +51,12 @@ struct vcpu {
 	bool fpu_ts;			/* virtual CR0.TS (fpu_taskswitch) */
 	uint64_t dr[8];			/* set_debugreg: DR0-3, DR6, DR7 (4 and 5 alias 6, 7) */
 	unsigned int iopl;		/* virtual IOPL (physdev set_iopl) */
+	/* Descriptor tables (arch/x86/pv/descriptor_tables.c). */
+	mfn_t gdt_frames[FIRST_RESERVED_GDT_PAGE];	/* each holds a FT_SEG_DESC ref */
+	unsigned int gdt_ents;
+	uint64_t ldt_base;		/* guest VA, MMUEXT_SET_LDT */
+	unsigned int ldt_ents;
+	mfn_t ldt_mapped[16];		/* LDT pages mapped in hv's window (0: not yet) */
 
 	/* Events and time. */
 	uint32_t virq_to_port[NR_VIRQS];
@@ -73,6 +79,7 @@ struct vcpu {
 		long rc;
 	} trace[HYPERCALL_TRACE];
 	unsigned int trace_next;
+	bool in_multicall;		/* entries are not continued one by one */
 
 	/* State hv saves while the vCPU is not running (arch/x86/pv/context.c). */
 	uint8_t fpu[512] __aligned(16);	/* FXSAVE image */
@@ -111,11 +118,16 @@ struct domain {
 
 	struct grant_table *grant_table;	/* common/grant_table.c */
 
+	char con_line[160];		/* console_io output until its newline */
+	unsigned int con_len;
+
 	unsigned int weight;		/* credit scheduler share (default 256) */
 	unsigned int cap;		/* % of one CPU, 0 = no cap */
 };
 
 extern struct vcpu *current;
+/* The pseudo-domain DOMID_IO names as the owner of I/O memory. */
+extern struct domain *const dom_io;
 
 struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus,
 			     uint64_t max_pages);
@@ -123,6 +135,11 @@ struct domain *domain_by_id(domid_t id);
 /* Give the domain one new frame (zeroed); INVALID_MFN when out of memory or over max. */
 mfn_t domain_alloc_frame(struct domain *d);
 bool domain_owns(const struct domain *d, mfn_t mfn);
+struct frame;
+/* Make hv's page f one d may map (shared_info, grant frames). */
+void domain_share_hv_page(struct domain *d, struct frame *f);
+/* The owner lets go of f (ballooning, destruction); freed at its last reference. */
+void domain_unassign_frame(struct frame *f);
 /* A guest broke the rules: record, report, and stop it (dom0: stop the machine). */
 void __noreturn domain_crash(struct domain *d, const char *why);
 /* The guest asked to stop (SCHEDOP_shutdown). */

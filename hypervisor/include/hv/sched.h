@@ -27,6 +27,8 @@ void sched_remove(struct vcpu *v);
 void __noreturn schedule(void);
 /* At a safe point on the way back to a guest: switch if asked to. */
 void sched_maybe_preempt(void);
+/* Has the current vCPU used its slice while others wait (long hypercalls)? */
+bool hypercall_preempt_check(void);
 /* Start the first vCPU. */
 void __noreturn sched_start(void);
 /* Print each domain's CPU time (at power-off, for tests and users). */

@@ -31,6 +31,8 @@ FIRST_DOMAIN_TESTS = [
     "evtchn.*", "vcpu_op.*",
     # Grant tables, as they land (mappings wait for the PV MMU).
     "grant_table.*",
+    # The PV MMU.
+    "mmu.*",
 ]
 
 

@@ -7,6 +7,7 @@
 #include <hv/domain.h>
 #include <hv/sched.h>
 #include <hv/time.h>
+#include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
 
@@ -26,7 +27,8 @@ static void save_vcpu(struct vcpu *v)
 
 static void load_vcpu(struct vcpu *v)
 {
-	write_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
+	load_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
+	pv_load_descriptor_tables(v);
 	wrmsr(MSR_FS_BASE, v->fs_base);
 	wrmsr(MSR_GS_BASE, v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
 	wrmsr(MSR_KERNEL_GS_BASE, v->kernel_mode ? v->gs_base_user : v->gs_base_kernel);

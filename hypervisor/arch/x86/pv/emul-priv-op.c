@@ -19,9 +19,6 @@
 #define MSR_UCODE_REV 0x8b
 #define MSR_ARCH_CAPABILITIES 0x10a
 #define MSR_MISC_ENABLE 0x1a0
-#define MSR_PAT 0x277
-/* Xen's PAT: WB, WT, UC-, UC, WC, WP, UC, UC (Linux derives its cache bits from it). */
-#define XEN_PAT 0x0000050100070406UL
 
 static const uint8_t forced_prefix[] = { 0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2 };
 

@@ -27,6 +27,10 @@ typedef long (*hypercall_fn)(const uint64_t a[5]);
 	static long hc_##name(const uint64_t a[5]) { return call; }
 
 ADAPT(set_trap_table, do_set_trap_table(A1))
+ADAPT(mmu_update, do_mmu_update(A1, (unsigned int)A2, A3, (unsigned int)A4))
+ADAPT(set_gdt, do_set_gdt(A1, (unsigned int)A2))
+ADAPT(update_descriptor, do_update_descriptor(A1, A2))
+ADAPT(mmuext_op, do_mmuext_op(A1, (unsigned int)A2, A3, (unsigned int)A4))
 ADAPT(stack_switch, do_stack_switch(A1, A2))
 ADAPT(set_callbacks, do_set_callbacks(A1, A2, A3))
 ADAPT(fpu_taskswitch, do_fpu_taskswitch((int)A1))
@@ -51,6 +55,10 @@ ADAPT(get_debugreg, do_get_debugreg((unsigned int)A1))
 
 static const hypercall_fn hypercall_table[64] = {
 	ENTRY(set_trap_table),
+	ENTRY(mmu_update),
+	ENTRY(set_gdt),
+	ENTRY(update_descriptor),
+	ENTRY(mmuext_op),
 	ENTRY(stack_switch),
 	ENTRY(set_callbacks),
 	ENTRY(fpu_taskswitch),
@@ -98,9 +106,26 @@ void hypercall_trace_dump(const struct vcpu *v)
 	}
 }
 
+long hypercall_continuation(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+			    uint64_t a5)
+{
+	struct cpu_regs *regs = guest_regs();
+
+	/* Back to the `syscall` (2 bytes), which runs again with rax = nr. */
+	regs->rip -= 2;
+	regs->rdi = a1;
+	regs->rsi = a2;
+	regs->rdx = a3;
+	regs->r10 = a4;
+	regs->r8 = a5;
+	return nr;
+}
+
 void pv_hypercall(struct cpu_regs *regs)
 {
 	const uint64_t args[5] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8 };
+
+	current->in_multicall = false;	/* a multicall entry that blocked never returned */
 
 	regs->rax = (uint64_t)hypercall_dispatch(regs->rax, args);
 }
