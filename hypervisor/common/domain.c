@@ -105,28 +105,44 @@ fail:
 	return NULL;
 }
 
-mfn_t domain_alloc_frame(struct domain *d)
+/*
+ * Hand d the allocated block [mfn, mfn + 2^order), zeroed (the frames'
+ * last owner's data must not show), as frames it owns one by one.
+ */
+void domain_assign_frames(struct domain *d, mfn_t mfn, unsigned int order)
 {
-	struct frame *f;
+	/* A TLB entry left from the frames' last user must not reach the new one. */
+	tlb_flush_if_stale();
+	split_frames(mfn, order);
+	for (mfn_t i = 0; i < (1UL << order); i++) {
+		struct frame *f = mfn_to_frame(mfn + i);
+
+		memset(mfn_to_virt(mfn + i), 0, PAGE_SIZE);
+		f->owner = d;
+		f->type = FT_NONE;
+		f->type_count = 0;
+		f->flags = FRAME_ASSIGNED;
+		f->refs = 1;
+		list_add_tail(&f->list, &d->pages);
+	}
+	d->tot_pages += 1UL << order;
+}
+
+mfn_t domain_alloc_frames(struct domain *d, unsigned int order, mfn_t limit)
+{
 	mfn_t mfn;
 
-	if (d->tot_pages >= d->max_pages)
+	if (d->tot_pages + (1UL << order) > d->max_pages)
 		return INVALID_MFN;
-	mfn = alloc_frames(0);
-	if (mfn == INVALID_MFN)
-		return INVALID_MFN;
-	/* A TLB entry left from the frame's last user must not reach the new one. */
-	tlb_flush_if_stale();
-	memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
-	f = mfn_to_frame(mfn);
-	f->owner = d;
-	f->type = FT_NONE;
-	f->type_count = 0;
-	f->flags = FRAME_ASSIGNED;
-	f->refs = 1;
-	list_add_tail(&f->list, &d->pages);
-	d->tot_pages++;
+	mfn = limit ? alloc_frames_below(order, limit) : alloc_frames(order);
+	if (mfn != INVALID_MFN)
+		domain_assign_frames(d, mfn, order);
 	return mfn;
+}
+
+mfn_t domain_alloc_frame(struct domain *d)
+{
+	return domain_alloc_frames(d, 0, 0);
 }
 
 void domain_share_hv_page(struct domain *d, struct frame *f)

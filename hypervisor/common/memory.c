@@ -1,6 +1,7 @@
 /*
- * memory_op (#12): what a guest may learn about memory and (later) change
- * about its own. Other domains' figures are for the privileged domain only.
+ * memory_op (#12): what a guest may learn about memory; the changes it may
+ * make to its own are in reservation.c. Other domains' figures are for the
+ * privileged domain only.
  */
 #include <hv/domain.h>
 #include <hv/guest_access.h>
@@ -90,12 +91,20 @@ static long memory_map(uint64_t arg)
 	return copy_to_guest(arg, &map, sizeof(map)) ? -EFAULT : 0;
 }
 
-long do_memory_op(unsigned int cmd, uint64_t arg)
+long do_memory_op(uint64_t cmd_arg, uint64_t arg)
 {
+	unsigned int cmd = cmd_arg & MEMOP_CMD_MASK;
+	uint64_t start = cmd_arg >> MEMOP_EXTENT_SHIFT;
 	struct domain *d;
 	long rc;
 
 	switch (cmd) {
+	case XENMEM_increase_reservation:
+	case XENMEM_decrease_reservation:
+	case XENMEM_populate_physmap:
+		return memory_reservation_op(cmd, start, arg);
+	case XENMEM_exchange:
+		return memory_exchange(arg);
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 		rc = target_domain(arg, &d);

@@ -146,6 +146,16 @@ mfn_t alloc_frames(unsigned int order)
 	return zone_alloc(&zone, order);
 }
 
+mfn_t alloc_frames_below(unsigned int order, mfn_t limit)
+{
+	return zone_alloc_below(&zone, order, limit);
+}
+
+void split_frames(mfn_t mfn, unsigned int order)
+{
+	zone_split(&zone, mfn, order);
+}
+
 void free_frames(mfn_t mfn, unsigned int order)
 {
 	if (zone_free(&zone, mfn, order))

@@ -134,6 +134,10 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
 struct domain *domain_by_id(domid_t id);
 /* Give the domain one new frame (zeroed); INVALID_MFN when out of memory or over max. */
 mfn_t domain_alloc_frame(struct domain *d);
+/* 2^order contiguous frames, below MFN limit if nonzero; INVALID_MFN if none or over max. */
+mfn_t domain_alloc_frames(struct domain *d, unsigned int order, mfn_t limit);
+/* Give d an allocated block, zeroed, whatever its max (memory exchange). */
+void domain_assign_frames(struct domain *d, mfn_t mfn, unsigned int order);
 bool domain_owns(const struct domain *d, mfn_t mfn);
 struct frame;
 /* Make hv's page f one d may map (shared_info, grant frames). */

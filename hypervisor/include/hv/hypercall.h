@@ -32,7 +32,10 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc);
 long do_mmuext_op(uint64_t ops, unsigned int count, uint64_t done, unsigned int foreigndom);
 long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall);
 long do_fpu_taskswitch(int set);
-long do_memory_op(unsigned int cmd, uint64_t arg);
+long do_memory_op(uint64_t cmd, uint64_t arg);
+/* memory_op's changes to a domain's memory (common/reservation.c). */
+long memory_reservation_op(unsigned int op, uint64_t start, uint64_t arg);
+long memory_exchange(uint64_t arg);
 long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags);
 long do_xen_version(unsigned int cmd, uint64_t arg);
 long do_console_io(unsigned int cmd, unsigned int count, uint64_t buf);

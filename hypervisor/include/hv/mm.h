@@ -72,6 +72,10 @@ void zone_init(struct frame_zone *z, struct frame *table, mfn_t base, mfn_t nr);
 /* Give [start, end) to the zone as free memory; returns frames added. */
 uint64_t zone_add_range(struct frame_zone *z, mfn_t start, mfn_t end);
 mfn_t zone_alloc(struct frame_zone *z, unsigned int order);
+/* As zone_alloc, with every frame of the block below MFN `limit`. */
+mfn_t zone_alloc_below(struct frame_zone *z, unsigned int order, mfn_t limit);
+/* Make an allocated block of 2^order frames 2^order blocks of one frame. */
+void zone_split(struct frame_zone *z, mfn_t mfn, unsigned int order);
 /* Returns 0, or -EINVAL for a frame that is not an allocated block head. */
 int zone_free(struct frame_zone *z, mfn_t mfn, unsigned int order);
 /* Take one specific free frame out of the zone (0 or -EBUSY). */
@@ -84,6 +88,8 @@ void early_mm_init(const struct boot_info *bi, paddr_t hv_start, paddr_t hv_end)
 /* Build the frame table and give all remaining RAM to the allocator. */
 void frames_init(const struct boot_info *bi);
 mfn_t alloc_frames(unsigned int order);
+mfn_t alloc_frames_below(unsigned int order, mfn_t limit);
+void split_frames(mfn_t mfn, unsigned int order);
 void free_frames(mfn_t mfn, unsigned int order);
 void *alloc_page(void);			/* one zeroed page, mapped; NULL if none */
 void free_page(void *va);
