@@ -7,8 +7,8 @@
  * by the granter either wins cleanly or sees the grant in use.
  *
  * This part serves the table itself (setup_table, query_size,
- * get/set_version) and hv-mediated copies (copy). Mappings of granted
- * frames (map/unmap_grant_ref) need the PV MMU's reference counts.
+ * get/set_version) and hv-mediated copies (copy); grant_map.c maps
+ * granted frames into the grantee's page tables.
  */
 #include <hv/console.h>
 #include <hv/domain.h>
@@ -21,21 +21,15 @@
 #include <hv/page_types.h>
 #include <public/grant_table.h>
 
-#define ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(struct grant_entry_v1))
-#define DEFAULT_MAX_FRAMES 64		/* Xen's default */
+#define ENTRIES_PER_FRAME GRANT_ENTRIES_PER_FRAME
 #define MAX_BATCH 4096			/* entries per call, without preemption */
-
-struct grant_table {
-	unsigned int nr_frames, max_frames;
-	mfn_t frames[DEFAULT_MAX_FRAMES];
-};
 
 int grant_table_init(struct domain *d)
 {
 	d->grant_table = xzalloc(sizeof(*d->grant_table));
 	if (!d->grant_table)
 		return -ENOMEM;
-	d->grant_table->max_frames = DEFAULT_MAX_FRAMES;
+	d->grant_table->max_frames = GRANT_MAX_FRAMES;
 	return 0;
 }
 
@@ -50,6 +44,11 @@ static int grow(struct domain *d, unsigned int n)
 
 		if (mfn == INVALID_MFN)
 			return -ENOMEM;
+		gt->active[gt->nr_frames] = xzalloc(ENTRIES_PER_FRAME * sizeof(struct active_grant));
+		if (!gt->active[gt->nr_frames]) {
+			free_frames(mfn, 0);
+			return -ENOMEM;
+		}
 		memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
 		f = mfn_to_frame(mfn);
 		domain_share_hv_page(d, f);
@@ -58,7 +57,7 @@ static int grow(struct domain *d, unsigned int n)
 	return 0;
 }
 
-static struct grant_entry_v1 *entry_of(struct domain *d, grant_ref_t ref)
+struct grant_entry_v1 *grant_entry(struct domain *d, grant_ref_t ref)
 {
 	struct grant_table *gt = d->grant_table;
 
@@ -66,6 +65,15 @@ static struct grant_entry_v1 *entry_of(struct domain *d, grant_ref_t ref)
 		return NULL;
 	return (struct grant_entry_v1 *)mfn_to_virt(gt->frames[ref / ENTRIES_PER_FRAME]) +
 	       ref % ENTRIES_PER_FRAME;
+}
+
+struct active_grant *grant_active(struct domain *d, grant_ref_t ref)
+{
+	struct grant_table *gt = d->grant_table;
+
+	if (ref >= gt->nr_frames * ENTRIES_PER_FRAME)
+		return NULL;
+	return &gt->active[ref / ENTRIES_PER_FRAME][ref % ENTRIES_PER_FRAME];
 }
 
 /* DOMID_SELF or the caller itself, or (privileged) any domain. */
@@ -126,7 +134,7 @@ static long setup_table(uint64_t arg)
  */
 static mfn_t acquire(struct domain *granter, grant_ref_t ref, bool write, int16_t *status)
 {
-	struct grant_entry_v1 *e = entry_of(granter, ref);
+	struct grant_entry_v1 *e = grant_entry(granter, ref);
 	uint32_t *word = (uint32_t *)e, old, new;
 	uint16_t use = write ? GTF_writing : GTF_reading;
 	mfn_t mfn;
@@ -156,10 +164,14 @@ static mfn_t acquire(struct domain *granter, grant_ref_t ref, bool write, int16_
 	return mfn;
 }
 
+/* The copy is done: clear the flag it set, unless a mapping still needs it. */
 static void release(struct domain *granter, grant_ref_t ref, bool write)
 {
-	struct grant_entry_v1 *e = entry_of(granter, ref);
+	struct grant_entry_v1 *e = grant_entry(granter, ref);
+	const struct active_grant *act = grant_active(granter, ref);
 
+	if (write ? act->pins_rw : act->pins_ro + act->pins_rw)
+		return;
 	__atomic_fetch_and(&e->flags, (uint16_t)~(write ? GTF_writing : GTF_reading),
 			   __ATOMIC_SEQ_CST);
 }
@@ -277,11 +289,17 @@ long do_grant_table_op(unsigned int cmd, uint64_t arg, unsigned int count)
 		return count ? setup_table(arg) : 0;
 	case GNTTABOP_copy:
 		return copy_batch(arg, count);
+	case GNTTABOP_map_grant_ref:
+		return grant_map_batch(arg, count);
+	case GNTTABOP_unmap_grant_ref:
+		return grant_unmap_batch(arg, count);
+	case GNTTABOP_unmap_and_replace:
+		return grant_unmap_and_replace_batch(arg, count);
 	case GNTTABOP_set_version:
 		return set_version(arg);
 	case GNTTABOP_get_version:
 		return get_version(arg);
 	default:
-		return -ENOSYS;		/* maps come with the PV MMU; v2 and transfers never */
+		return -ENOSYS;		/* v2, transfers and swaps: never */
 	}
 }

@@ -127,7 +127,8 @@ static void l1e_put(pte_t e)
 	mfn_t mfn = pte_mfn(e);
 	struct frame *f;
 
-	if (!(e & _PAGE_PRESENT) || mfn_is_io(mfn))
+	/* A grant mapping's references belong to the mapping (grant_map.c). */
+	if (!(e & _PAGE_PRESENT) || (e & _PAGE_GNTTAB) || mfn_is_io(mfn))
 		return;
 	f = mfn_to_frame(mfn);
 	tlb_note_stale();
@@ -295,6 +296,9 @@ int pt_update_entry(mfn_t table, unsigned int level, unsigned int idx, pte_t val
 
 	if (level == 4 && is_hv_l4_slot(idx))
 		return -EINVAL;
+	/* A grant mapping goes only through the grant ops that made it. */
+	if (level == 1 && (old & _PAGE_PRESENT) && (old & _PAGE_GNTTAB))
+		return -EINVAL;
 	if (val & _PAGE_PRESENT) {
 		if (val & ~(level == 1 ? l1_allowed(d) : LN_ALLOWED))
 			return -EINVAL;
@@ -349,5 +353,58 @@ int frame_unpin(mfn_t mfn, const struct domain *d)
 	f->flags &= (uint8_t)~FRAME_PINNED;
 	frame_put_and_type(f);		/* the pin's */
 	frame_put(f);			/* ours */
+	return 0;
+}
+
+/* ---- Grant mappings ---------------------------------------------------- */
+
+static pte_t *validated_l1_slot(mfn_t l1, unsigned int idx)
+{
+	const struct frame *f = mfn_to_frame(l1);
+
+	if (!f || f->type != FT_L1 || !f->type_count || !(f->flags & FRAME_VALIDATED) ||
+	    idx >= PT_ENTRIES)
+		return NULL;
+	return (pte_t *)frame_contents(l1) + idx;
+}
+
+int pt_install_grant(mfn_t l1, unsigned int idx, pte_t val)
+{
+	pte_t *e = validated_l1_slot(l1, idx), old;
+
+	if (!e)
+		return -EINVAL;
+	old = *e;
+	if ((old & _PAGE_PRESENT) && (old & _PAGE_GNTTAB))
+		return -EBUSY;
+	__atomic_store_n(e, adjust_entry(val, 1) | _PAGE_GNTTAB, __ATOMIC_RELEASE);
+	l1e_put(old);
+	return 0;
+}
+
+int pt_remove_grant(mfn_t l1, unsigned int idx, mfn_t frame, bool writable, pte_t replacement)
+{
+	pte_t *e = validated_l1_slot(l1, idx), old;
+
+	if (!e)
+		return -EINVAL;
+	old = *e;
+	if (!(old & _PAGE_PRESENT) || !(old & _PAGE_GNTTAB) || pte_mfn(old) != frame ||
+	    !(old & _PAGE_RW) != !writable)
+		return -EINVAL;
+	__atomic_store_n(e, replacement, __ATOMIC_RELEASE);
+	tlb_note_stale();
+	return 0;
+}
+
+int pt_steal_entry(mfn_t l1, unsigned int idx, pte_t *out)
+{
+	pte_t *e = validated_l1_slot(l1, idx);
+
+	if (!e || ((*e & _PAGE_PRESENT) && (*e & _PAGE_GNTTAB)))
+		return -EINVAL;
+	*out = *e;
+	__atomic_store_n(e, 0, __ATOMIC_RELEASE);
+	tlb_note_stale();
 	return 0;
 }

@@ -50,6 +50,17 @@ void frame_put_and_type(struct frame *f);
 int pt_update_entry(mfn_t table, unsigned int level, unsigned int idx, pte_t val,
 		    struct domain *d, struct domain *pg_owner, bool preserve_ad);
 
+/*
+ * Grant mappings (common/grant_map.c): entries of validated L1s that carry
+ * _PAGE_GNTTAB and whose references are the grant mapping's. Install one
+ * (the old entry's references are dropped); remove one, checking it still
+ * maps `frame` as mapped, and put `replacement` in its place; or take an
+ * ordinary entry out, its references moving with it (unmap_and_replace).
+ */
+int pt_install_grant(mfn_t l1, unsigned int idx, pte_t val);
+int pt_remove_grant(mfn_t l1, unsigned int idx, mfn_t frame, bool writable, pte_t replacement);
+int pt_steal_entry(mfn_t l1, unsigned int idx, pte_t *out);
+
 /* Pin a validated table of `level` (MMUEXT_PIN_Ln_TABLE) / unpin it. */
 int frame_pin(mfn_t mfn, const struct domain *d, unsigned int level);
 int frame_unpin(mfn_t mfn, const struct domain *d);
