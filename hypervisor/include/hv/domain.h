@@ -80,6 +80,7 @@ struct vcpu {
 	} trace[HYPERCALL_TRACE];
 	unsigned int trace_next;
 	bool in_multicall;		/* entries are not continued one by one */
+	uint64_t nr_user_entries, nr_user_exits;	/* iret to user / back to the kernel */
 
 	/* State hv saves while the vCPU is not running (arch/x86/pv/context.c). */
 	uint8_t fpu[512] __aligned(16);	/* FXSAVE image */

@@ -214,6 +214,15 @@ bool pv_emulate_privileged(struct cpu_regs *regs)
 		regs->rip += len + 1;
 		return true;
 	}
+	/*
+	 * cli/sti with a virtual IOPL: skipped, as Xen does (its event mask
+	 * would stay set through a popf it cannot see). Linux runs one in
+	 * this_cpu_cmpxchg16b_emu before its alternatives are patched.
+	 */
+	if ((insn[0] == 0xfa || insn[0] == 0xfb) && v->iopl >= 1) {
+		regs->rip += len + 1;
+		return true;
+	}
 	if (insn[0] == 0x66) {				/* operand size: 16-bit port I/O */
 		uint8_t op[2] = { 0 };
 

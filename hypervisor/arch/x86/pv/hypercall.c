@@ -93,16 +93,40 @@ long hypercall_dispatch(uint64_t nr, const uint64_t args[5])
 	return r->rc;
 }
 
+void trace_guest_event(struct vcpu *v, uint64_t what, uint64_t a0, uint64_t a1, uint64_t a2,
+		       uint64_t a3)
+{
+	struct hypercall_record *r = &v->trace[v->trace_next++ % HYPERCALL_TRACE];
+
+	r->nr = what;
+	r->args[0] = a0;
+	r->args[1] = a1;
+	r->args[2] = a2;
+	r->args[3] = a3;
+	r->args[4] = 0;
+	r->rc = 0;
+}
+
 void hypercall_trace_dump(const struct vcpu *v)
 {
 	unsigned int n = MIN(v->trace_next, HYPERCALL_TRACE);
 
-	pr_err("last %u hypercalls of d%uv%u, oldest first:\n", n, v->domain->id, v->id);
+	pr_err("last %u hypercalls and guest events of d%uv%u, oldest first:\n", n, v->domain->id,
+	       v->id);
 	for (unsigned int i = v->trace_next - n; i != v->trace_next; i++) {
 		const struct hypercall_record *r = &v->trace[i % HYPERCALL_TRACE];
+		const uint64_t *a = r->args;
 
-		pr_err("  #%-2lu (%lx, %lx, %lx, %lx, %lx) = %ld\n", r->nr, r->args[0], r->args[1],
-		       r->args[2], r->args[3], r->args[4], r->rc);
+		if (r->nr < TRACE_EXCEPTION)
+			pr_err("  #%-2lu (%lx, %lx, %lx, %lx, %lx) = %ld\n", r->nr, a[0], a[1], a[2],
+			       a[3], a[4], r->rc);
+		else if (r->nr < TRACE_IRET)
+			pr_err("  exception %lu at %lx, error %lx, cr2 %lx, %s mode\n",
+			       r->nr - TRACE_EXCEPTION, a[0], a[1], a[2], a[3] ? "kernel" : "user");
+		else if (r->nr == TRACE_IRET)
+			pr_err("  iret to %04lx:%lx rsp %lx\n", a[1], a[0], a[2]);
+		else
+			pr_err("  user syscall %lx at %lx\n", a[0], a[1]);
 	}
 }
 

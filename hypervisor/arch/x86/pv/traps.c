@@ -61,6 +61,10 @@ void __noreturn pv_crash(struct cpu_regs *regs, const char *fmt, ...)
 static void toggle_guest_mode(struct vcpu *v)
 {
 	v->kernel_mode = !v->kernel_mode;
+	if (v->kernel_mode)
+		v->nr_user_exits++;
+	else
+		v->nr_user_entries++;
 	load_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
 	asm volatile("swapgs");
 }
@@ -165,6 +169,9 @@ static void guest_exception(struct cpu_regs *regs)
 	unsigned int vec = regs->entry_vector;
 	uint32_t ec = regs->error_code;
 
+	trace_guest_event(current, TRACE_EXCEPTION + vec, regs->rip, ec,
+			  vec == TRAP_PF ? read_cr2() : 0, current->kernel_mode);
+
 	switch (vec) {
 	case TRAP_GP:
 		if (software_interrupt(regs))
@@ -265,6 +272,7 @@ static void pv_iret(struct cpu_regs *regs)
 
 	if (copy_from_guest(&c, regs->rsp, sizeof(c)))
 		pv_crash(regs, "iret: unreadable frame at %#lx", regs->rsp);
+	trace_guest_event(v, TRACE_IRET, c.rip, c.cs, c.rsp, 0);
 	/* Bits 32+ of a bounce frame's CS hold the saved event mask: not a selector. */
 	c.cs &= 0xffff;
 	c.ss &= 0xffff;
@@ -304,6 +312,7 @@ static void user_syscall(struct cpu_regs *regs)
 	const struct pv_callback *cb =
 		regs->entry_vector == TRAP_SYSCALL32 ? &v->syscall32_cb : &v->syscall_cb;
 
+	trace_guest_event(v, TRACE_USER_SYSCALL, regs->rax, regs->rip, 0, 0);
 	if (!cb->address) {
 		regs->rip -= 2;
 		pv_inject(regs, TRAP_UD, false, 0);
