@@ -64,6 +64,21 @@ SCENARIOS = [
         timeout=120,
     ),
     Scenario(
+        name="domains_isolation_attack",
+        doc="a domU tries every way to reach memory that is not its own (foreign frames, hv's "
+            "tables, direct page-table writes, other domains' grants, ports and frames): each is "
+            "refused, dom0's guarded memory stays intact and everyone runs on",
+        cmdline=HV_CMDLINE + " domu=1",
+        modules=[(GUEST, "mode=guard ms=2500"), (GUEST, "mode=attack")],
+        expect=[r"\(d1\) guest-pv: attack: \d+ foreign frames tried",
+                r"\(d1\) guest-pv: attack: all \d+ attempts refused",
+                r"guest-pv: guard: 256 pages intact",
+                r"domain 0 shut down: poweroff"],
+        forbid=[r"BREACH", r"SUCCEEDED", r"CHANGED", r"crashed"],
+        exit=0,
+        timeout=120,
+    ),
+    Scenario(
         name="domains_interdomain_ping_pong",
         doc="dom0 and a domU bounce 1000 events over an interdomain channel while a "
             "third domain hammers hv with hostile hypercalls",
