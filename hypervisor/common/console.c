@@ -13,6 +13,7 @@
 #include <hv/lib.h>
 #include <hv/sched.h>
 #include <hv/serial.h>
+#include <public/hvctl.h>
 #include <public/xen.h>
 
 #define CONRING_SIZE 16384
@@ -65,6 +66,30 @@ HV_PARAM_STRING("console", opt_console);
 const char *log_level_name(enum log_level l)
 {
 	return l < ARRAY_SIZE(level_names) ? level_names[l] : "?";
+}
+
+/*
+ * HV_SYSCTL_readconsole: what hv printed, from a byte offset on (bytes
+ * that scrolled out of the ring are skipped). Like `xl dmesg`.
+ */
+long console_read_ring(struct hv_sysctl_console *c)
+{
+	size_t oldest = conring_prod > CONRING_SIZE ? conring_prod - CONRING_SIZE : 0;
+	uint64_t at = MAX(c->offset, (uint64_t)oldest);
+	uint32_t n = 0;
+
+	while (at < conring_prod && n < c->size) {
+		size_t chunk = MIN(MIN((size_t)(conring_prod - at), (size_t)(c->size - n)),
+				   CONRING_SIZE - (size_t)(at % CONRING_SIZE));
+
+		if (copy_to_guest(c->buffer + n, &conring[at % CONRING_SIZE], chunk))
+			return -EFAULT;
+		n += (uint32_t)chunk;
+		at += chunk;
+	}
+	c->size = n;
+	c->offset = at;
+	return 0;
 }
 
 static void conring_put(const char *s, size_t len)

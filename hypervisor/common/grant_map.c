@@ -215,6 +215,29 @@ undo_pin:
 /* ---- unmap ------------------------------------------------------------------ */
 
 /*
+ * The handle's last mapping went: its references go, the granter's entry
+ * is unpinned. The granter is touched before the frame reference drops,
+ * since that may be the last thing keeping a dying granter alive.
+ */
+static void drop_handle(struct domain *ld, struct domain *rd, struct maptrack *mt)
+{
+	struct active_grant *act = grant_active(rd, mt->ref);
+	struct frame *f = mfn_to_frame(act->frame);
+	bool readonly = mt->flags & GNTMAP_readonly;
+
+	if (readonly)
+		act->pins_ro--;
+	else
+		act->pins_rw--;
+	unpin_shared_entry(grant_entry(rd, mt->ref), act);
+	mt->flags = 0;
+	ld->grant_table->maptrack_used--;
+	if (!readonly)
+		frame_put_type(f);
+	frame_put(f);
+}
+
+/*
  * Undo (part of) the mapping behind `handle`: the host mapping if host_addr
  * is given (its PTE replaced by `replacement`), the device one if
  * dev_bus_addr is. The handle goes when nothing of it is left.
@@ -226,7 +249,6 @@ static int16_t unmap_one(uint32_t handle, uint64_t host_addr, uint64_t dev_bus_a
 	struct maptrack *mt = maptrack_entry(ld->grant_table, handle);
 	uint32_t done = 0;
 	struct active_grant *act;
-	struct frame *f;
 	unsigned int idx;
 	mfn_t l1;
 
@@ -252,19 +274,22 @@ static int16_t unmap_one(uint32_t handle, uint64_t host_addr, uint64_t dev_bus_a
 	if (mt->flags & MAP_KINDS)
 		return GNTST_okay;	/* the other kind of mapping remains */
 
-	/* The handle's references go with its last mapping. */
-	f = mfn_to_frame(act->frame);
-	if (mt->flags & GNTMAP_readonly) {
-		act->pins_ro--;
-	} else {
-		act->pins_rw--;
-		frame_put_type(f);
-	}
-	frame_put(f);
-	unpin_shared_entry(grant_entry(rd, mt->ref), act);
-	mt->flags = 0;
-	ld->grant_table->maptrack_used--;
+	drop_handle(ld, rd, mt);
 	return GNTST_okay;
+}
+
+/* A dying domain's mappings of others' grants (its page tables go separately). */
+void grant_release_mappings(struct domain *d)
+{
+	struct grant_table *gt = d->grant_table;
+
+	for (uint32_t h = 0; h < gt->maptrack_chunks * MAPTRACK_CHUNK; h++) {
+		struct maptrack *mt = maptrack_entry(gt, h);
+		struct domain *rd;
+
+		if (mt->flags && (rd = domain_by_id(mt->granter)))
+			drop_handle(d, rd, mt);
+	}
 }
 
 /* ---- batches ---------------------------------------------------------------- */

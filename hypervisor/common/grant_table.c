@@ -33,6 +33,29 @@ int grant_table_init(struct domain *d)
 	return 0;
 }
 
+/* The table's frames are hv's pages the domain shares: it lets go of them. */
+void grant_table_release_frames(struct domain *d)
+{
+	struct grant_table *gt = d->grant_table;
+
+	for (unsigned int i = 0; gt && i < gt->nr_frames; i++)
+		domain_unassign_frame(mfn_to_frame(gt->frames[i]));
+}
+
+void grant_table_free(struct domain *d)
+{
+	struct grant_table *gt = d->grant_table;
+
+	if (!gt)
+		return;
+	for (unsigned int i = 0; i < gt->nr_frames; i++)
+		xfree(gt->active[i]);
+	for (unsigned int i = 0; i < gt->maptrack_chunks; i++)
+		xfree(gt->maptrack[i]);
+	xfree(gt);
+	d->grant_table = NULL;
+}
+
 /* Grow d's table to n frames (hv's pages the domain may map). */
 static int grow(struct domain *d, unsigned int n)
 {

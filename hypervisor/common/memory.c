@@ -84,6 +84,14 @@ static long memory_map(uint64_t arg)
 		return -EFAULT;
 	if (d->initial)
 		return -ENOSYS;
+	if (d->nr_e820) {
+		/* The one the toolstack set (HV_DOMCTL_set_memory_map). */
+		map.nr_entries = MIN(map.nr_entries, d->nr_e820);
+		if (map.nr_entries &&
+		    copy_to_guest(map.buffer, d->e820, map.nr_entries * sizeof(d->e820[0])))
+			return -EFAULT;
+		return copy_to_guest(arg, &map, sizeof(map)) ? -EFAULT : 0;
+	}
 	e.size = d->max_pages << PAGE_SHIFT;
 	map.nr_entries = MIN(map.nr_entries, 1u);
 	if (map.nr_entries && copy_to_guest(map.buffer, &e, sizeof(e)))

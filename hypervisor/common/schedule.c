@@ -37,7 +37,7 @@ static bool parked(const struct vcpu *v)
 {
 	const struct domain *d = v->domain;
 
-	return d->cap && v->period_used >= SCHED_PERIOD_NS * d->cap / 100;
+	return d->pause_count || (d->cap && v->period_used >= SCHED_PERIOD_NS * d->cap / 100);
 }
 
 static void charge_current(void)
@@ -103,6 +103,11 @@ void sched_init(void)
  * hv, so the tick cannot say it: check the clock against the slice. Not
  * inside a multicall, which is continued as a whole.
  */
+void sched_poke(void)
+{
+	need_resched = true;
+}
+
 bool hypercall_preempt_check(void)
 {
 	return current && !current->in_multicall && !list_empty(&runq) &&

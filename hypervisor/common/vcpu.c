@@ -99,6 +99,7 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 	memcpy(new, v->vcpu_info, sizeof(*new));
 	v->vcpu_info = new;
 	v->vcpu_info_registered = true;
+	v->vcpu_info_mfn = r.mfn;
 	/* Make the guest rescan: anything pending may be on either side. */
 	new->evtchn_pending_sel = ~0UL;
 	new->evtchn_upcall_pending = 1;

@@ -158,6 +158,18 @@ void split_frames(mfn_t mfn, unsigned int order)
 
 void free_frames(mfn_t mfn, unsigned int order)
 {
+	/* No trace of a last owner may survive into the next allocation. */
+	for (mfn_t i = 0; i < (1UL << order); i++) {
+		struct frame *f = mfn_to_frame(mfn + i);
+
+		if (f) {
+			f->owner = NULL;
+			f->type = FT_NONE;
+			f->flags = 0;
+			f->type_count = 0;
+			f->refs = 0;
+		}
+	}
 	if (zone_free(&zone, mfn, order))
 		panic("mm: free_frames(%#lx, %u): not an allocated block", mfn, order);
 }

@@ -18,11 +18,14 @@
 #include <public/xen.h>
 #include <public/callback.h>
 #include <public/vcpu.h>
+#include <public/memory.h>
 #include <asm/traps.h>
 
 #define MAX_VIRT_CPUS 32
 #define NR_TRAPS 256
 #define HYPERCALL_TRACE 16
+#define DOMAIN_MAX_IO_RANGES 16
+#define DOMAIN_MAX_E820 8
 
 struct domain;
 struct evtchn;
@@ -61,6 +64,7 @@ struct vcpu {
 	/* Events and time. */
 	uint32_t virq_to_port[NR_VIRQS];
 	bool vcpu_info_registered;	/* VCPUOP_register_vcpu_info done */
+	mfn_t vcpu_info_mfn;		/* its frame, held writable while registered */
 	struct timer singleshot_timer;	/* VCPUOP_set_singleshot_timer, set_timer_op */
 	struct timer periodic_timer;
 	uint64_t periodic_period_ns;	/* 0: stopped */
@@ -91,6 +95,7 @@ enum domain_state {
 	DOMAIN_RUNNING,
 	DOMAIN_SHUTDOWN,	/* asked to stop, with shutdown_reason */
 	DOMAIN_CRASHED,
+	DOMAIN_DYING,		/* destroyed; freed once no frame of it is referenced */
 };
 
 struct domain {
@@ -104,6 +109,8 @@ struct domain {
 
 	struct list_head pages;		/* frames the domain owns */
 	uint64_t tot_pages, max_pages;
+	unsigned int hv_pages;		/* hv's pages shared with it, not yet freed */
+	unsigned int pause_count;	/* HV_DOMCTL_pause: its vCPUs do not run while > 0 */
 	uint64_t vm_assist;		/* VMASST_TYPE_* bits */
 
 	struct shared_info *shared_info;	/* hv-allocated, mapped by the guest */
@@ -119,12 +126,29 @@ struct domain {
 
 	struct grant_table *grant_table;	/* common/grant_table.c */
 
+	/* I/O resources dom0 granted (HV_DOMCTL_*_permission). */
+	struct io_range { uint64_t first, count; } ioports[DOMAIN_MAX_IO_RANGES],
+		iomem[DOMAIN_MAX_IO_RANGES], irqs[DOMAIN_MAX_IO_RANGES];
+	unsigned int nr_ioports, nr_iomem, nr_irqs;
+	/* Pseudo-physical E820 the toolstack set (XENMEM_memory_map); 0: the default. */
+	struct xen_e820_entry e820[DOMAIN_MAX_E820];
+	unsigned int nr_e820;
+
 	char con_line[160];		/* console_io output until its newline */
 	unsigned int con_len;
 
 	unsigned int weight;		/* credit scheduler share (default 256) */
 	unsigned int cap;		/* % of one CPU, 0 = no cap */
 };
+
+/* vm_assist (#21): the assists a 64-bit PV guest may turn on. */
+#define PV64_VALID_ASSISTS ((1UL << VMASST_TYPE_4gb_segments) | \
+			    (1UL << VMASST_TYPE_4gb_segments_notify) | \
+			    (1UL << VMASST_TYPE_writable_pagetables) | \
+			    (1UL << VMASST_TYPE_pae_extended_cr3) | \
+			    (1UL << VMASST_TYPE_architectural_iopl) | \
+			    (1UL << VMASST_TYPE_runstate_update_flag) | \
+			    (1UL << VMASST_TYPE_m2p_strict))
 
 extern struct vcpu *current;
 /* The pseudo-domain DOMID_IO names as the owner of I/O memory. */
@@ -145,6 +169,22 @@ struct frame;
 void domain_share_hv_page(struct domain *d, struct frame *f);
 /* The owner lets go of f (ballooning, destruction); freed at its last reference. */
 void domain_unassign_frame(struct frame *f);
+/* The lowest unused domain id above 0, DOMID_INVALID if none. */
+domid_t domain_free_id(void);
+/* Stop another domain as if it had shut down (HV_DOMCTL_shutdown). */
+void domain_shutdown_other(struct domain *d, unsigned int reason);
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+/* Release everything d holds; it is freed (domain_reap) once nobody maps its frames. */
+int domain_destroy(struct domain *d);
+void domain_reap(void);
+struct hv_domctl_info;
+struct hv_domctl_range;
+void domain_get_info(const struct domain *d, struct hv_domctl_info *info);
+/* Grant or revoke I/O ports, I/O memory or IRQs (HV_DOMCTL_*_permission). */
+long domain_set_io_permission(struct domain *d, unsigned int cmd, const struct hv_domctl_range *r);
+/* Does d hold [first, first + count) of the ports / MFNs / IRQs given to it? */
+bool domain_io_allowed(const struct domain *d, unsigned int cmd, uint64_t first, uint64_t count);
 /* A guest broke the rules: record, report, and stop it (dom0: stop the machine). */
 void __noreturn domain_crash(struct domain *d, const char *why);
 /* The guest asked to stop (SCHEDOP_shutdown). */

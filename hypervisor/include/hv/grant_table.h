@@ -39,6 +39,10 @@ struct grant_table {
 };
 
 int grant_table_init(struct domain *d);
+/* Domain destruction: its mappings of others' grants go, its table's frames are let go, then the rest. */
+void grant_release_mappings(struct domain *d);
+void grant_table_release_frames(struct domain *d);
+void grant_table_free(struct domain *d);
 /* Entry `ref` of d's table, or NULL past its end. */
 struct grant_entry_v1 *grant_entry(struct domain *d, grant_ref_t ref);
 struct active_grant *grant_active(struct domain *d, grant_ref_t ref);

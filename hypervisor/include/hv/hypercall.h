@@ -34,6 +34,8 @@ long do_set_trap_table(uint64_t traps);
 long do_mmu_update(uint64_t reqs, unsigned int count, uint64_t done, unsigned int foreigndom);
 long do_stack_switch(uint64_t ss, uint64_t sp);
 long do_set_gdt(uint64_t frame_list, unsigned int entries);
+long do_domctl(uint64_t arg);
+long do_sysctl(uint64_t arg);
 long do_update_descriptor(uint64_t maddr, uint64_t desc);
 long do_mmuext_op(uint64_t ops, unsigned int count, uint64_t done, unsigned int foreigndom);
 long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall);

@@ -112,6 +112,7 @@ void memory_op_init(const struct boot_info *bi);
 void *xmalloc(size_t size);
 void *xzalloc(size_t size);
 void xfree(void *p);
+size_t heap_bytes_in_use(void);
 /* Page provider the heap draws from (hv: alloc_page/free_page). */
 struct heap_pages {
 	void *(*get)(unsigned int order);

@@ -80,16 +80,13 @@ static void put_gdt_frames(struct vcpu *v)
 	v->gdt_ents = 0;
 }
 
-long do_set_gdt(uint64_t frame_list, unsigned int entries)
+/* Install a GDT of `entries` on v from frames (MFNs); the old one is released. */
+long pv_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned int entries)
 {
-	struct vcpu *v = current;
-	uint64_t frames[FIRST_RESERVED_GDT_PAGE];
 	unsigned int i, n = gdt_frames_of(entries);
 
 	if (entries > FIRST_RESERVED_GDT_ENTRY)
 		return -EINVAL;
-	if (copy_from_guest(frames, frame_list, n * sizeof(frames[0])))
-		return -EFAULT;
 	for (i = 0; i < n; i++) {
 		if (frame_get_and_type(frames[i], v->domain, FT_SEG_DESC)) {
 			while (i--)
@@ -100,8 +97,20 @@ long do_set_gdt(uint64_t frame_list, unsigned int entries)
 	put_gdt_frames(v);
 	memcpy(v->gdt_frames, frames, n * sizeof(frames[0]));
 	v->gdt_ents = entries;
-	show_gdt(v);
+	if (v == current)
+		show_gdt(v);
 	return 0;
+}
+
+long do_set_gdt(uint64_t frame_list, unsigned int entries)
+{
+	uint64_t frames[FIRST_RESERVED_GDT_PAGE];
+
+	if (entries > FIRST_RESERVED_GDT_ENTRY)
+		return -EINVAL;
+	if (copy_from_guest(frames, frame_list, gdt_frames_of(entries) * sizeof(frames[0])))
+		return -EFAULT;
+	return pv_set_gdt(current, frames, entries);
 }
 
 /*

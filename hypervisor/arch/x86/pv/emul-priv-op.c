@@ -8,6 +8,7 @@
 #include <hv/guest_access.h>
 #include <hv/layout.h>
 #include <hv/lib.h>
+#include <public/hvctl.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/traps.h>
@@ -172,8 +173,9 @@ static bool emulate_port_io(struct cpu_regs *regs, const uint8_t *insn, unsigned
 	}
 	if (v->iopl < 1)
 		return false;
-	real = v->domain->initial && !port_reserved(port) &&
-	       !(port_reserved((uint16_t)(port + size - 1)));
+	real = !port_reserved(port) && !port_reserved((uint16_t)(port + size - 1)) &&
+	       (v->domain->initial ||
+		domain_io_allowed(v->domain, HV_DOMCTL_ioport_permission, port, size));
 	if (in) {
 		uint32_t val = 0xffffffff;
 

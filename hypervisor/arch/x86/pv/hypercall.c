@@ -50,6 +50,8 @@ ADAPT(set_timer_op, do_set_timer_op(A1))
 ADAPT(grant_table_op, do_grant_table_op((unsigned int)A1, A2, (unsigned int)A3))
 ADAPT(set_debugreg, do_set_debugreg((unsigned int)A1, A2))
 ADAPT(get_debugreg, do_get_debugreg((unsigned int)A1))
+ADAPT(sysctl, do_sysctl(A1))
+ADAPT(domctl, do_domctl(A1))
 
 #define ENTRY(name) [__HYPERVISOR_##name] = hc_##name
 
@@ -78,6 +80,8 @@ static const hypercall_fn hypercall_table[64] = {
 	ENTRY(grant_table_op),
 	ENTRY(set_debugreg),
 	ENTRY(get_debugreg),
+	ENTRY(sysctl),
+	ENTRY(domctl),
 };
 
 long hypercall_dispatch(uint64_t nr, const uint64_t args[5])

@@ -18,6 +18,7 @@
 #include <hv/m2p.h>
 #include <hv/mm.h>
 #include <hv/page_types.h>
+#include <public/hvctl.h>
 #include <public/xen.h>
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -33,12 +34,14 @@ static bool hv_device_frame(mfn_t mfn)
 	return mfn == 0xfee00 || mfn == 0xfec00;
 }
 
-/* I/O memory: dom0 may map all of it but hv's own devices; others none yet. */
+/* I/O memory: dom0 may map all of it but hv's own devices; others what dom0 gave them. */
 bool io_frame_permitted(const struct domain *d, mfn_t mfn)
 {
 	if (d == dom_io)
 		d = current->domain;	/* DOMID_IO maps with the caller's rights */
-	return d->privileged && !hv_device_frame(mfn);
+	if (hv_device_frame(mfn))
+		return false;
+	return d->privileged || domain_io_allowed(d, HV_DOMCTL_iomem_permission, mfn, 1);
 }
 
 /*

@@ -25,6 +25,7 @@ bool pv_emulate_pt_write(struct cpu_regs *regs, uint64_t addr);
 /* Descriptor tables (pv/descriptor_tables.c). */
 void pv_descriptor_tables_init(void);
 long pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int entries);
+long pv_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned int entries);
 void pv_destroy_ldt_mappings(struct vcpu *v);
 /* A #PF in hv's LDT window: map the guest's LDT page, or say where it failed. */
 bool pv_map_ldt_page(struct cpu_regs *regs, uint64_t addr, uint64_t *guest_addr);
