@@ -48,25 +48,26 @@ refresh_lists() {
 	fi
 }
 
-# The candidate version of package $1 and its Depends line, from the local
-# package lists (no network).
-candidate() {
-	apt-cache show --no-all-versions "$1" 2>/dev/null |
-		awk -v want="$2" -F': ' '$1 == want { print $2; exit }'
+# The candidate records of the metapackage and busybox-static, read once
+# from the local package lists (no network; apt-cache is slow to start).
+records=
+load_records() {
+	records=$(apt-cache show --no-all-versions "$meta" busybox-static 2>/dev/null || true)
+}
+# Field $2 of package $1's record.
+field() {
+	printf '%s\n' "$records" | awk -v pkg="$1" -v want="$2" '
+		/^Package: / { cur = substr($0, 10) }
+		cur == pkg && index($0, want ": ") == 1 { print substr($0, length(want) + 3); exit }'
 }
 
 # Resolve the real kernel package from the metapackage, e.g.
-# "linux-image-6.1.0-56-amd64 6.1.192-2".
+# "linux-image-6.1.0-56-amd64 6.1.192-2": Debian pins it exactly,
+# "Depends: linux-image-6.1.0-56-amd64 (= 6.1.192-2)".
 resolve_kernel() {
-	local deps pkg ver
-	deps=$(candidate "$meta" Depends)
-	# Depends: linux-image-6.1.0-56-amd64 (= 6.1.192-2)
-	pkg=$(printf '%s\n' "$deps" | tr ',|' '\n\n' | sed 's/^ *//' |
-		awk '$1 ~ /^linux-image-[0-9].*-amd64$/ { print $1; exit }')
-	[ -n "$pkg" ] || return 1
-	ver=$(candidate "$pkg" Version)
-	[ -n "$ver" ] || return 1
-	echo "$pkg $ver"
+	field "$meta" Depends | tr ',|' '\n\n' | sed 's/^ *//' |
+		awk '$1 ~ /^linux-image-[0-9].*-amd64$/ && $2 == "(=" {
+			sub(/\)$/, "", $3); print $1, $3; exit }'
 }
 
 # Download package $1 at version $2 into $dest/pkg (kept as the cache).
@@ -92,10 +93,12 @@ download() {
 
 # ---- the kernel -------------------------------------------------------
 
-want=$(resolve_kernel || true)
+load_records
+want=$(resolve_kernel)
 if [ -z "$want" ]; then
 	refresh_lists
-	want=$(resolve_kernel || true)
+	load_records
+	want=$(resolve_kernel)
 fi
 if [ -z "$want" ]; then
 	[ -s "$dest/kernel/.stamp" ] ||
@@ -140,7 +143,7 @@ release=$(cat "$dest/kernel-release")
 
 # ---- busybox ----------------------------------------------------------
 
-bbver=$(candidate busybox-static Version)
+bbver=$(field busybox-static Version)
 if [ -z "$bbver" ]; then
 	[ -s "$dest/busybox/.stamp" ] || die "cannot resolve busybox-static"
 	bbver=$(cat "$dest/busybox/.stamp")
@@ -177,10 +180,23 @@ while read -r tgt from rest; do
 	targets+=("$tgt")
 done <"$filelist"
 
-# The modules to load, then everything they need, from modules.dep, in
-# load order (a module after all it depends on).
 modlist=$src/modules
 [ -s "$modlist" ] || die "$modlist: missing"
+
+# Fingerprint every input (the module order follows from the kernel and
+# dom0/modules); an unchanged fingerprint means nothing to do.
+fp=$( {
+	echo "kernel $want busybox $bbver"
+	printf '%s\n' "${targets[@]}"
+	cat "$filelist" "$modlist" "$src/cmdline" "${sources[@]}" | sha256sum
+	find "$src" -type f | LC_ALL=C sort | xargs sha256sum
+} | sha256sum | cut -d' ' -f1)
+if [ -s "$dest/initramfs.cpio.gz" ] && [ "$(cat "$dest/.initramfs-inputs" 2>/dev/null)" = "$fp" ]; then
+	exit 0
+fi
+
+# The modules to load, then everything they need, from modules.dep, in
+# load order (a module after all it depends on).
 declare -A depmap=() seen=()
 while IFS=: read -r mod deps; do
 	depmap[$mod]=$deps
@@ -209,18 +225,6 @@ while read -r name rest; do
 	[ -n "$path" ] || die "module $name is not in $release's modules.dep"
 	add_module "$path"
 done <"$modlist"
-
-# Fingerprint every input; an unchanged one means nothing to do.
-fp=$( {
-	echo "kernel $want busybox $bbver"
-	printf '%s\n' "${order[@]}"
-	printf '%s\n' "${targets[@]}"
-	cat "$filelist" "$modlist" "$src/cmdline" "${sources[@]}" | sha256sum
-	find "$src" -type f | LC_ALL=C sort | xargs sha256sum
-} | sha256sum | cut -d' ' -f1)
-if [ -s "$dest/initramfs.cpio.gz" ] && [ "$(cat "$dest/.initramfs-inputs" 2>/dev/null)" = "$fp" ]; then
-	exit 0
-fi
 
 root=$work/initramfs
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,run,tmp,root,etc,var/log}

@@ -30,8 +30,13 @@ command starts with the prompt, and each command prints its marker from a
 `$(...)`/`$?` expansion, so the echo alone can never match.
 
 linux_dom0_scenario() builds it for a hypervisor: Xen 4.17 in
-linux_dom0_xen.py; hv later with hypervisor="{build}/hv",
-cmdline=HV_CMDLINE, end=None, exit=0.
+linux_dom0_xen.py; on hv, once it boots Linux, the same boot reads
+
+    linux_dom0_scenario("linux_dom0_hv", hypervisor="{build}/hv",
+                        cmdline=HV_CMDLINE, hv_version=r"4\.17-hv",
+                        exit=0, expect_end=[r"domain 0 shut down: poweroff"])
+
+(hv ends QEMU through isa-debug-exit with status 0 on dom0's poweroff).
 """
 import os
 import re
