@@ -170,14 +170,14 @@ FORBID = [r"dom0: FAILED", r"Kernel panic", r"(?m)^\S*Oops", r"hvctl: ",
 
 def check_answers(text):
     """What a regex cannot say: sets of names, numbers in a range."""
-    m = re.search(r"(?m)^M=(.*?)\r?$", text)
+    m = re.search(r"(?m)^M=(.*?)\r*$", text)
     if not m:
         return "no module list (M=...)"
     loaded = set(m.group(1).split())
     missing = [n for n in wanted_modules() if n not in loaded]
     if missing:
         return f"modules not loaded: {missing} (loaded: {sorted(loaded)})"
-    m = re.search(r"(?m)^D=(.*?)\r?$", text)
+    m = re.search(r"(?m)^D=(.*?)\r*$", text)
     devs = set(m.group(1).split()) if m else set()
     missing = [d for d in XEN_DEVICES if d not in devs]
     if missing:
