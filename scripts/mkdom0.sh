@@ -188,43 +188,21 @@ modlist=$src/modules
 fp=$( {
 	echo "kernel $want busybox $bbver"
 	printf '%s\n' "${targets[@]}"
-	cat "$filelist" "$modlist" "$src/cmdline" "${sources[@]}" | sha256sum
+	cat "$filelist" "$modlist" "$src/cmdline" "${sources[@]}" \
+		"$top/scripts/mkdom0.sh" "$top/scripts/modorder.sh" | sha256sum
 	find "$src" -type f | LC_ALL=C sort | xargs sha256sum
 } | sha256sum | cut -d' ' -f1)
 if [ -s "$dest/initramfs.cpio.gz" ] && [ "$(cat "$dest/.initramfs-inputs" 2>/dev/null)" = "$fp" ]; then
 	exit 0
 fi
 
-# The modules to load, then everything they need, from modules.dep, in
-# load order (a module after all it depends on).
-declare -A depmap=() seen=()
-while IFS=: read -r mod deps; do
-	depmap[$mod]=$deps
-done <"$dest/modules/modules.dep"
-order=()
-add_module() {
-	local m=$1 d i list
-	[ -n "${seen[$m]:-}" ] && return 0
-	seen[$m]=1
-	# modules.dep lists a module's dependencies nearest first; load
-	# from the far end, as modprobe does.
-	read -r -a list <<<"${depmap[$m]:-}"
-	for ((i = ${#list[@]} - 1; i >= 0; i--)); do
-		add_module "${list[i]}"
-	done
-	order+=("$m")
-}
-while read -r name rest; do
-	case "$name" in ''|'#'*) continue ;; esac
-	path=
-	for m in "${!depmap[@]}"; do
-		base=${m##*/}
-		base=${base%.xz}; base=${base%.zst}; base=${base%.gz}
-		[ "$base" = "$name.ko" ] && { path=$m; break; }
-	done
-	[ -n "$path" ] || die "module $name is not in $release's modules.dep"
-	add_module "$path"
-done <"$modlist"
+# The modules to load, then everything they need, in load order.
+names=$(sed 's/#.*//' "$modlist" | xargs)
+[ -n "$names" ] || die "$modlist names no module"
+# shellcheck disable=SC2086
+mapfile -t order < <(bash "$top/scripts/modorder.sh" "$dest/modules/modules.dep" $names ||
+	echo "!failed")
+[ "${order[-1]}" != "!failed" ] || die "cannot order the modules of $modlist for $release"
 
 root=$work/initramfs
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,run,tmp,root,etc,var/log}
