@@ -18,7 +18,8 @@ command at a time and waits for its answer before the next:
   xenstore         our CLI reads dom0's home from our xenstored; the node
                    dom0's kernel wrote there (control/feature-poweroff)
                    proves the kernel's xenbus talks to our daemon, and a
-                   write to control/sysrq fires the kernel's watch
+                   write to control/sysrq fires the kernel's watch; the
+                   daemon's log has no error or warning
   poweroff         busybox init stops xenstored and powers off (the
                    kernel says "System halted": acpi=off leaves it no
                    power-off method, and a PV kernel's halt is
@@ -121,6 +122,9 @@ CONVERSATION = [
      r"(?m)^X=", r"(?m)^control = \"\"[\s\S]*?^X=0\r*$"),
     ('echo "F=$(xenstore read /local/domain/0/control/feature-poweroff)"',
      r"(?m)^F=", r"(?m)^F=1\r*$"),
+    # Our daemon met no error or warning serving dom0 (its log).
+    ('echo "L=$(grep -cE \'^xenstored: (error|warning):\' /var/log/xenstored.log)"',
+     r"(?m)^L=", r"(?m)^L=0\r*$"),
     # The kernel's watch on control/sysrq runs in its xenwatch thread, so
     # its "sysrq: HELP" may come after the shell's next prompt: wait (at
     # most 5 s) until dmesg has it, then count. An empty answer: the next
