@@ -230,12 +230,21 @@ for m in "${order[@]}"; do
 	esac
 	echo "/lib/modules/$release/${out#$root/lib/modules/$release/}" >>"$root/etc/modules-load-order"
 done
+# Programs go in without their debug sections (the build keeps them, for
+# symbolising); scripts and other files as they are.
 for i in "${!targets[@]}"; do
 	mkdir -p "$root/$(dirname "${targets[i]}")"
-	cp "${sources[i]}" "$root/${targets[i]}"
+	if [ "$(head -c 4 "${sources[i]}")" = $'\x7fELF' ]; then
+		strip --strip-debug -o "$root/${targets[i]}" "${sources[i]}" ||
+			die "strip ${sources[i]} failed"
+	else
+		cp "${sources[i]}" "$root/${targets[i]}"
+	fi
 done
 echo "$release" >"$root/etc/kernel-release"
 
+# Same inputs, same bytes: fixed times, owners and order, no gzip name.
+find "$root" -exec touch -h -d @0 {} +
 out=$work/initramfs.cpio.gz
 (cd "$root" && find . | LC_ALL=C sort |
 	cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -9n >"$out"
