@@ -4,6 +4,7 @@
 #include <guest/arch.h>
 #include <guest/hypercall.h>
 #include <guest/test.h>
+#include <public/grant_table.h>
 #include <public/memory.h>
 #include "frames.h"
 
@@ -199,4 +200,51 @@ long mmuext_on(unsigned int cmd, uint64_t mfn)
 	struct mmuext_op op = { .cmd = cmd, .arg1.mfn = mfn };
 
 	return HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
+static uint8_t grant_page0[PAGE_SIZE] __aligned(PAGE_SIZE);
+static struct grant_entry_v1 *grant_table0;
+
+struct grant_entry_v1 *grant_entries(void)
+{
+	uint64_t frame = 0;
+	struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1, .frame_list = (uint64_t)&frame };
+
+	if (grant_table0)
+		return grant_table0;
+	if (HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1) || st.status != GNTST_okay || !frame)
+		return NULL;
+	if (map_va(grant_page0, frame, PTE_RW_FLAGS))
+		return NULL;
+	grant_table0 = (struct grant_entry_v1 *)grant_page0;
+	return grant_table0;
+}
+
+void grant_page(unsigned int ref, const void *page, domid_t domid, uint16_t flags)
+{
+	struct grant_entry_v1 *e = &grant_table0[ref];
+
+	/* The hypervisor reads flags last: fill in the rest first. */
+	e->domid = domid;
+	e->frame = (uint32_t)va_to_mfn(page);
+	__asm__ __volatile__("" ::: "memory");
+	e->flags = flags;
+}
+
+const char *gntst_str(long st)
+{
+	static const char *const names[] = {
+		"GNTST_okay", "GNTST_general_error", "GNTST_bad_domain", "GNTST_bad_gntref",
+		"GNTST_bad_handle", "GNTST_bad_virt_addr", "GNTST_bad_dev_addr",
+		"GNTST_no_device_space", "GNTST_permission_denied", "GNTST_bad_page",
+		"GNTST_bad_copy_arg", "GNTST_address_too_big", "GNTST_eagain", "GNTST_no_space",
+	};
+	static char bufs[2][24];
+	static unsigned int which;
+	char *b = bufs[which++ & 1];
+
+	if (st <= 0 && -st < (long)ARRAY_SIZE(names))
+		return names[-st];
+	snprintf(b, sizeof(bufs[0]), "%ld", st);
+	return b;
 }

@@ -7,6 +7,8 @@
  * (aligned to SPARE_NR): the builder maps only the initial region, so
  * nothing uses them. A test that releases some must repopulate them before
  * it ends, so that every PFN is backed and the p2m and M2P agree again.
+ *
+ * Also our grant table's first frame, mapped once for the grant tests.
  */
 #ifndef GUEST_TESTS_FRAMES_H
 #define GUEST_TESTS_FRAMES_H
@@ -72,5 +74,20 @@ long mmuext_on(unsigned int cmd, uint64_t mfn);
 
 /* Whether mfn is one of ours: an M2P update to its current value (no change) succeeds. */
 bool frame_is_ours(uint64_t mfn);
+
+/* A grant status by name ("GNTST_bad_handle"), or the number. */
+const char *gntst_str(long st);
+/* Equality of per-element grant statuses, printed by name. */
+#define CHECK_ST(what, expected, got) do {                                      \
+	long st_e_ = (long)(expected), st_g_ = (long)(got);                     \
+	if (st_e_ != st_g_)                                                     \
+		test_fail("%s: expected %s got %s", (what), gntst_str(st_e_),   \
+			  gntst_str(st_g_));                                    \
+} while (0)
+
+/* Our grant table (frame 0, set up and mapped on first use), or NULL if that fails. */
+struct grant_entry_v1 *grant_entries(void);
+/* Grant page to domid (flags: GTF_permit_access and friends) in entry ref. */
+void grant_page(unsigned int ref, const void *page, domid_t domid, uint16_t flags);
 
 #endif /* GUEST_TESTS_FRAMES_H */
