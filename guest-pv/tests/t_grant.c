@@ -124,7 +124,7 @@ TEST(grant_table, invalid)
 		 HYPERVISOR_grant_table_op(GNTTABOP_query_size, BAD_PTR_UNMAPPED, 1));
 }
 
-TEST(grant_table, setup_and_query_refusals)
+TEST(grant_setup, refusals)
 {
 	uint64_t frames[2] = { 0, 0 };
 	struct gnttab_setup_table st = { .dom = DOMID_SELF, .frame_list = (uint64_t)frames };
