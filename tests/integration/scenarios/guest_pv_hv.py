@@ -33,6 +33,13 @@ FIRST_DOMAIN_TESTS = [
     "grant_table.*",
     # The PV MMU.
     "mmu.*",
+    # Reservation changes and grant copies: the tests hv passes so far (the
+    # whole memory_res.*, grant_copy.* and grant_setup.* groups pass on Xen;
+    # grant_map.* waits for grant mappings).
+    "memory_res.increase_over_max", "memory_res.decrease_stops_at_foreign_frame",
+    "memory_res.decrease_mapped_frame", "memory_res.populate_physmap",
+    "memory_res.domain_as_found",
+    "grant_copy.batch_with_a_bad_element", "grant_copy.bounds", "grant_copy.grant_rules",
 ]
 
 
