@@ -228,8 +228,10 @@ static bool refused_on(const struct hv_domctl *op, const struct domain *d)
 	case HV_DOMCTL_getinfo:
 	case HV_DOMCTL_sched_get:
 	case HV_DOMCTL_sched_set:
-	case HV_DOMCTL_destroy:
+	case HV_DOMCTL_max_mem:
 		return false;
+	case HV_DOMCTL_destroy:
+		return d->initial;
 	default:
 		return d->initial || d->state == DOMAIN_DYING;
 	}

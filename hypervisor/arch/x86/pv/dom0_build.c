@@ -477,7 +477,7 @@ struct domain *dom0_build(const struct boot_info *bi)
 	for (unsigned int i = 0; i < nr_domu_specs; i++)
 		free -= MIN(free / 2, domu_specs[i].mem + 4 * MIB);
 	a.nr_pages = dom0_mem_size(free) >> PAGE_SHIFT;
-	a.max_pages = dom0_mem_max(free) >> PAGE_SHIFT;
+	a.max_pages = dom0_mem_has_max() ? dom0_mem_max(free) >> PAGE_SHIFT : 0xffffffffUL;
 	return build_pv_domain(&a);
 }
 
