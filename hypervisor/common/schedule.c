@@ -184,7 +184,9 @@ void schedule(void)
 	if (next != prev) {
 		if (prev && prev->domain->state == DOMAIN_RUNNING) {
 			prev->regs = *frame;
-			vcpu_runstate_change(prev, prev->blocked ? RUNSTATE_blocked : RUNSTATE_runnable);
+			vcpu_runstate_change(prev, prev->down ? RUNSTATE_offline :
+						   prev->blocked ? RUNSTATE_blocked : RUNSTATE_runnable);
+			prev->down = false;
 		}
 		arch_switch_to(prev, next);
 		current = next;

@@ -71,6 +71,9 @@ struct vcpu {
 	struct vcpu_runstate_info runstate;
 	uint64_t runstate_guest;	/* guest VA of its runstate area, 0: none */
 
+	bool initialised;		/* has a context: built, or VCPUOP_initialise / domctl */
+	bool down;			/* took itself down (VCPUOP_down): offline once switched out */
+
 	/* Scheduling (common/schedule.c). */
 	struct list_head runq_link;	/* on the run queue while runnable */
 	bool on_runq, blocked;

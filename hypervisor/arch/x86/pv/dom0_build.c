@@ -296,6 +296,7 @@ static void init_vcpu0(struct builder *b, mfn_t l4)
 	v->regs.rflags = 0x202;
 	v->kernel_l4 = l4;
 	v->kernel_mode = true;
+	v->initialised = true;
 }
 
 static void print_layout(const struct builder *b, uint64_t initrd_len)
