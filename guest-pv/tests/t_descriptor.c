@@ -52,21 +52,6 @@ static uint16_t read_fs(void)
 	return s;
 }
 
-static void load_es(uint16_t s)
-{
-	__asm__ __volatile__("mov %0, %%es" :: "r"(s) : "memory");
-}
-
-static void load_ds(uint16_t s)
-{
-	__asm__ __volatile__("mov %0, %%ds" :: "r"(s) : "memory");
-}
-
-static void load_fs(uint16_t s)
-{
-	__asm__ __volatile__("mov %0, %%fs" :: "r"(s) : "memory");
-}
-
 /* A pool frame holding the given descriptors (from entry 0), left unmapped. */
 static uint64_t desc_frame(const uint64_t *descs, unsigned int n)
 {
@@ -107,17 +92,21 @@ TEST(descriptor, set_gdt_and_load)
 	CHECK_EQ("null descriptor untouched", 0, v[0]);
 
 	/* Selector 0x0b: GDT entry 1, RPL 3. */
-	load_es(0x0b);
-	load_ds(0x0b);
-	load_fs(0x1b);
+	CHECK(probe_load_es(0x0b), "loading %%es with 0x0b faulted (vector %u, error %#lx)", last_trap.vector,
+	      last_trap.error_code);
+	CHECK(probe_load_ds(0x0b), "loading %%ds with 0x0b faulted");
+	CHECK(probe_load_fs(0x1b), "loading %%fs with 0x1b faulted");
 	CHECK_EQ("%es", 0x0b, read_es());
 	CHECK_EQ("%ds", 0x0b, read_ds());
 	CHECK_EQ("%fs", 0x1b, read_fs());
 	CHECK_EQ("a read through %ds works", start_info->nr_pages,
 		 ((volatile const struct start_info *)start_info)->nr_pages);
-	load_es(0);
-	load_ds(0);
-	load_fs(0);
+	CHECK(probe_load_es(0) && probe_load_ds(0) && probe_load_fs(0), "loading null selectors faulted");
+	/* Entries past the 16 given read as empty: #GP with the selector as error code. */
+	CHECK(!probe_load_es(20 << 3 | 3), "loading GDT entry 20 of 16 did not fault");
+	CHECK_EQ("vector", 13, last_trap.vector);
+	CHECK_EQ("error code", 20 << 3, last_trap.error_code);
+	CHECK_EQ("%es unchanged", 0, read_es());
 	CHECK_RC("fs base back to 0", 0, HYPERVISOR_set_segment_base(SEGBASE_FS, 0));
 
 	/* While in the GDT the frame is no page table and takes no writable mapping. */
@@ -187,9 +176,9 @@ TEST(descriptor, update_descriptor_valid)
 		 HYPERVISOR_update_descriptor((g << PAGE_SHIFT) + 7 * 8, np));
 	CHECK_EQ("read back", np, gv[7]);
 	/* Live: a selector for the new entry loads. */
-	load_es(5 << 3 | 3);
+	CHECK(probe_load_es(5 << 3 | 3), "loading %%es with the new entry faulted");
 	CHECK_EQ("%es", 5 << 3 | 3, read_es());
-	load_es(0);
+	CHECK(probe_load_es(0), "loading a null %%es faulted");
 	/* An ordinary frame of ours takes descriptors too (a GDT being prepared). */
 	CHECK_RC("map w writable", 0, frame_map_rw(w));
 	wv = frame_home(w);
@@ -265,11 +254,12 @@ TEST(descriptor, ldt_load_selector)
 	va = frame_home(l);
 	CHECK_RC("SET_LDT(2 entries)", 0, mmuext(MMUEXT_SET_LDT, (uint64_t)va, 2));
 	/* Selector 0x0f: LDT entry 1, RPL 3; 0x07: entry 0, DPL fixed up on use. */
-	load_es(0x0f);
+	CHECK(probe_load_es(0x0f), "loading %%es from the LDT faulted (vector %u, error %#lx)", last_trap.vector,
+	      last_trap.error_code);
 	CHECK_EQ("%es from the LDT", 0x0f, read_es());
-	load_es(0x07);
+	CHECK(probe_load_es(0x07), "loading %%es from LDT entry 0 faulted");
 	CHECK_EQ("%es from LDT entry 0", 0x07, read_es());
-	load_es(0);
+	CHECK(probe_load_es(0), "loading a null %%es faulted");
 	/* In use as an LDT page, the frame takes no writable mapping. */
 	CHECK_RC("map the LDT frame writable", -XEN_EBUSY, frame_map_rw(l));
 	CHECK_RC("drop the LDT", 0, mmuext(MMUEXT_SET_LDT, 0, 0));

@@ -107,3 +107,21 @@ probe_lock_btr_u64:
 2:	xor	%eax, %eax
 	ret
 	ex_entry 1b, 2b
+
+/*
+ * bool probe_load_{ds,es,fs}(uint16_t sel): load a data segment register;
+ * false (the register unchanged) if the selector faulted.
+ */
+.macro probe_load_seg seg:req
+	.globl probe_load_\seg
+probe_load_\seg:
+1:	mov	%di, %\seg
+	mov	$1, %eax
+	ret
+2:	xor	%eax, %eax
+	ret
+	ex_entry 1b, 2b
+.endm
+	probe_load_seg ds
+	probe_load_seg es
+	probe_load_seg fs
