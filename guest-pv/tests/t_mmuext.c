@@ -154,6 +154,51 @@ TEST(mmuext, flushes)
 	CHECK_EQ("done", 3, done);
 }
 
+/*
+ * mmu_update of an L1 entry does not flush the TLB (Linux flushes itself):
+ * each flush op must make the new translation visible. A page is read
+ * through one frame (so the translation is cached), its entry switched to
+ * another frame by mmu_update, then the op under test runs.
+ */
+TEST(mmuext, flush_makes_update_visible)
+{
+	static uint64_t vcpus = 1;
+	static const struct { unsigned int cmd; bool va, mask; const char *what; } ops[] = {
+		{ MMUEXT_TLB_FLUSH_LOCAL, false, false, "TLB_FLUSH_LOCAL" },
+		{ MMUEXT_INVLPG_LOCAL, true, false, "INVLPG_LOCAL" },
+		{ MMUEXT_TLB_FLUSH_MULTI, false, true, "TLB_FLUSH_MULTI" },
+		{ MMUEXT_INVLPG_MULTI, true, true, "INVLPG_MULTI" },
+		{ MMUEXT_TLB_FLUSH_ALL, false, false, "TLB_FLUSH_ALL" },
+		{ MMUEXT_INVLPG_ALL, true, false, "INVLPG_ALL" },
+	};
+	uint64_t p = frame_alloc(), a = frame_alloc(), b = frame_alloc(), maddr = 0, v = 0;
+	volatile uint64_t *va;
+
+	if (!p || !a || !b)
+		SKIP("frame pool empty");
+	va = frame_home(p);
+	CHECK_RC("map a at home", 0, frame_map_rw(a));
+	((volatile uint64_t *)frame_home(a))[0] = 0xa;
+	CHECK_RC("map b at home", 0, frame_map_rw(b));
+	((volatile uint64_t *)frame_home(b))[0] = 0xb;
+	for (unsigned int i = 0; i < ARRAY_SIZE(ops); i++) {
+		struct mmuext_op op = { .cmd = ops[i].cmd };
+
+		if (ops[i].va)
+			op.arg1.linear_addr = (uint64_t)va;
+		if (ops[i].mask)
+			op.arg2.vcpumask = (uint64_t)&vcpus;
+		CHECK_RC("map the probe page to a", 0, map_va((void *)va, a, PTE_RW_FLAGS));
+		CHECK(probe_read_u64(va, &v) && v == 0xa, "%s: reading through a gave %#lx", ops[i].what, v);
+		pte_lookup((uint64_t)va, 1, &maddr);
+		CHECK_RC("switch the entry to b", 0, mmu_write(maddr, pte_make(b, PTE_RW_FLAGS)));
+		CHECK_RC(ops[i].what, 0, HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF));
+		CHECK(probe_read_u64(va, &v) && v == 0xb, "after %s the page still reads %#lx", ops[i].what, v);
+	}
+	CHECK_RC("unmap the probe page", 0, map_va((void *)va, 0, 0));
+	CHECK(frame_free(p) && frame_free(a) && frame_free(b), "a frame stayed typed");
+}
+
 /* An unreadable vCPU bitmap is -EINVAL (not -EFAULT), and stops the batch there. */
 TEST(mmuext, flush_multi_bad_bitmap)
 {
