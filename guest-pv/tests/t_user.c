@@ -297,3 +297,33 @@ TEST(user, segment_bases)
 	CHECK_RC("kernel GS base 0", 0, HYPERVISOR_set_segment_base(SEGBASE_GS_KERNEL, 0));
 	teardown(&us);
 }
+
+/*
+ * Xen 4.17 does not check the trap entry's DPL for int $0x80 (its fast
+ * path only looks for a handler) nor for int3 (the hardware gate is DPL
+ * 3 and the #BP is injected as an exception): both reach the guest
+ * kernel from user mode even through DPL-0 entries.
+ */
+TEST(user, soft_trap_dpl_not_checked)
+{
+	extern char trap_entry_128[];
+	struct trap_info t[3] = {
+		{ .vector = 0x80, .flags = 0, .cs = FLAT_KERNEL_CS, .address = (uint64_t)trap_entry_128 },
+		{ .vector = 3, .flags = 0, .cs = FLAT_KERNEL_CS, .address = guest_trap_table[3].address },
+		{ .address = 0 },
+	};
+	struct user_space us;
+	struct user_run r;
+
+	if (!setup(&us))
+		return;
+	CHECK_RC("DPL-0 entries for 0x80 and 3", 0, HYPERVISOR_set_trap_table(t));
+	user_run(user_prog_int80, 0, RFLAGS_BASE, &r);
+	CHECK_EXITED(r);
+	CHECK_EQ("int $0x80 deliveries", 1, r.int80s);
+	CHECK_EQ("rax after the kernel's answer", 107, r.value);
+	user_run(user_prog_int3, 0, RFLAGS_BASE, &r);
+	CHECK_EXITED(r);
+	CHECK_EQ("int3 deliveries", 1, r.int3s);
+	teardown(&us);
+}
