@@ -87,6 +87,24 @@ TEST(mmuext, m2p_slot_filled_on_use)
 	CHECK(frame_free(l4), "the L4 stayed typed");
 }
 
+/* With m2p_strict it is the other way round: present from validation, zapped for user use. */
+TEST(mmuext, m2p_strict)
+{
+	uint64_t l4 = fresh_l4();
+
+	if (!l4)
+		SKIP("frame pool empty");
+	CHECK_RC("enable m2p_strict", 0, HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_m2p_strict));
+	CHECK_RC("pin the new L4", 0, pin_table(4, l4));
+	CHECK_EQ("slot 256 is the running L4's", frame_peek(cr3_mfn(), 256), frame_peek(l4, 256));
+	CHECK_RC("install as user L4", 0, mmuext(MMUEXT_NEW_USER_BASEPTR, l4, 0));
+	CHECK_EQ("slot 256 zapped for user use", 0, frame_peek(l4, 256));
+	CHECK_RC("clear the user L4", 0, mmuext(MMUEXT_NEW_USER_BASEPTR, 0, 0));
+	CHECK_RC("unpin", 0, unpin_table(l4));
+	CHECK_RC("disable m2p_strict", 0, HYPERVISOR_vm_assist(VMASST_CMD_disable, VMASST_TYPE_m2p_strict));
+	CHECK(frame_free(l4), "the L4 stayed typed");
+}
+
 TEST(mmuext, new_baseptr_refused)
 {
 	uint64_t old = cr3_mfn(), x = frame_alloc(), l3 = frame_alloc(), f = foreign_frame();
