@@ -9,28 +9,15 @@
 #include <guest/test.h>
 #include <public/errno.h>
 
-static uint64_t l4_copy[512];
-
 /*
  * A fresh L4 holding the guest half of the current one. The hypervisor's
- * slots (256-271) are left as garbage on purpose: they are not the
- * guest's to fill, and validation must overwrite them.
+ * slots (256-271) get garbage on purpose: validation must overwrite them.
  */
+#define HV_SLOT_GARBAGE (0xdead000UL | PTE_P)
+
 static uint64_t fresh_l4(void)
 {
-	uint64_t l4 = frame_alloc();
-	volatile uint64_t *v;
-
-	if (!l4)
-		return 0;
-	frame_copy_out(cr3_mfn(), l4_copy);
-	if (frame_map_rw(l4))
-		return 0;
-	v = frame_home(l4);
-	for (unsigned int i = 0; i < 512; i++)
-		v[i] = (i >= 256 && i < 272) ? 0xdead000UL | PTE_P : l4_copy[i];
-	frame_unmap(l4);
-	return l4;
+	return frame_alloc_l4_copy(HV_SLOT_GARBAGE);
 }
 
 static long mmuext_dom(unsigned int cmd, uint64_t arg1, unsigned int dom)
@@ -49,9 +36,9 @@ TEST(mmuext, new_baseptr_fresh_l4)
 		SKIP("frame pool empty");
 	CHECK_RC("pin the new L4", 0, pin_table(4, l4));
 	for (unsigned int i = 256; i < 272; i++)
-		hv_slots_kept += frame_peek(l4, i) == (0xdead000UL | PTE_P);
+		hv_slots_kept += frame_peek(l4, i) == HV_SLOT_GARBAGE;
 	CHECK_EQ("garbage left in the hypervisor's slots", 0, hv_slots_kept);
-	CHECK_EQ("guest slot 511 copied", pte_mfn(l4_copy[511]), pte_mfn(frame_peek(l4, 511)));
+	CHECK_EQ("guest slot 511 copied", pte_mfn(frame_peek(old, 511)), pte_mfn(frame_peek(l4, 511)));
 	CHECK_RC("NEW_BASEPTR to it", 0, mmuext(MMUEXT_NEW_BASEPTR, l4, 0));
 	CHECK_EQ("cr3", l4, cr3_mfn());
 	/* Kernel code, data and the M2P all still reachable. */

@@ -13,25 +13,6 @@
 
 #define TABLE_FLAGS (PTE_P | PTE_RW | PTE_US | PTE_A)
 
-/* A fresh L4: the guest half of the current one (the hypervisor fills its own slots). */
-static uint64_t copy_of_current_l4(void)
-{
-	static uint64_t buf[512];
-	uint64_t l4 = frame_alloc();
-	volatile uint64_t *v;
-
-	if (!l4)
-		return 0;
-	frame_copy_out(cr3_mfn(), buf);
-	if (frame_map_rw(l4))
-		return 0;
-	v = frame_home(l4);
-	for (unsigned int i = 0; i < 512; i++)
-		v[i] = (i >= 256 && i < 272) ? 0 : buf[i];
-	frame_unmap(l4);
-	return l4;
-}
-
 TEST(pt_types, pin_each_level)
 {
 	char what[48];
@@ -260,7 +241,7 @@ TEST(pt_types, unpin_repin_running_l4)
 /* CR3 holds its own type reference: unpinned, the running L4 is still a table. */
 TEST(pt_types, baseptr_holds_type)
 {
-	uint64_t old = cr3_mfn(), l4 = copy_of_current_l4();
+	uint64_t old = cr3_mfn(), l4 = frame_alloc_l4_copy(0);
 
 	if (!l4)
 		SKIP("frame pool empty");
@@ -279,7 +260,7 @@ TEST(pt_types, baseptr_holds_type)
 /* The user base pointer holds one too. */
 TEST(pt_types, user_baseptr_holds_type)
 {
-	uint64_t l4 = copy_of_current_l4();
+	uint64_t l4 = frame_alloc_l4_copy(0);
 
 	if (!l4)
 		SKIP("frame pool empty");

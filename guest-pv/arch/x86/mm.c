@@ -59,12 +59,20 @@ long mmu_write(uint64_t maddr, uint64_t val)
 
 long mmuext(unsigned int cmd, uint64_t arg1, uint64_t arg2)
 {
-	struct mmuext_op op = { .cmd = cmd, .arg1.mfn = arg1, .arg2.nr_ents = (unsigned int)arg2 };
+	struct mmuext_op op = { .cmd = cmd, .arg1.mfn = arg1 };
 
-	if (cmd == MMUEXT_COPY_PAGE)
+	switch (cmd) {
+	case MMUEXT_COPY_PAGE:
 		op.arg2.src_mfn = arg2;
-	else if (cmd == MMUEXT_TLB_FLUSH_MULTI || cmd == MMUEXT_INVLPG_MULTI)
+		break;
+	case MMUEXT_TLB_FLUSH_MULTI:
+	case MMUEXT_INVLPG_MULTI:
 		op.arg2.vcpumask = arg2;
+		break;
+	default:
+		op.arg2.nr_ents = (uint32_t)arg2;
+		break;
+	}
 	return HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
 }
 
@@ -194,6 +202,24 @@ long frame_unmap(uint64_t mfn)
 	int i = pool_slot(mfn);
 
 	return i < 0 ? -1 : map_va(pool[i], 0, 0);
+}
+
+uint64_t frame_alloc_l4_copy(uint64_t hv_slot_fill)
+{
+	static uint64_t cur[512];
+	uint64_t l4 = frame_alloc();
+	volatile uint64_t *v;
+
+	if (!l4)
+		return 0;
+	frame_copy_out(cr3_mfn(), cur);
+	if (frame_map_rw(l4))
+		return 0;
+	v = frame_home(l4);
+	for (unsigned int i = 0; i < 512; i++)
+		v[i] = (i >= 256 && i < 272) ? hv_slot_fill : cur[i];
+	frame_unmap(l4);
+	return l4;
 }
 
 unsigned int frames_in_use(void)

@@ -92,6 +92,12 @@ long frame_map_ro(uint64_t mfn);
 long frame_map_rw(uint64_t mfn);
 long frame_unmap(uint64_t mfn);
 unsigned int frames_in_use(void);
+/*
+ * A pool frame holding the guest half of the running L4 (slots 0-255 and
+ * 272-511), with hv_slot_fill in the hypervisor's slots 256-271, which
+ * are not the guest's to fill. Unmapped, not yet typed.
+ */
+uint64_t frame_alloc_l4_copy(uint64_t hv_slot_fill);
 
 /*
  * A RAM frame that is certainly not ours (from the host memory map and
