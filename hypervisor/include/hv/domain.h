@@ -158,6 +158,7 @@ struct domain {
 extern struct vcpu *current;
 /* The pseudo-domain DOMID_IO names as the owner of I/O memory. */
 extern struct domain *const dom_io;
+extern struct domain *const dom_xen;
 
 struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus,
 			     uint64_t max_pages);

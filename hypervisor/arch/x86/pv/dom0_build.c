@@ -162,7 +162,7 @@ static mfn_t build_page_tables(struct builder *b)
 	b->pool_next = pt_first;
 	b->pool_end = pt_first + l->nr_pt;
 	l4 = new_table(b, &l4_mfn);
-	fill_hv_l4_slots(l4);
+	fill_hv_l4_slots(l4, b->d);
 	for (uint64_t pfn = 0; pfn < l->boot_pfns; pfn++) {
 		bool pt = pfn >= pt_first && pfn < pt_first + l->nr_pt;
 
@@ -389,6 +389,7 @@ static struct domain *build_pv_domain(const struct build_args *a)
 	 */
 	if (frame_pin(l4, b.d, FT_L4) || frame_get_and_type(l4, b.d, FT_L4))
 		panic("%s: hv built page tables its own PV MMU refuses", a->who);
+	l4_m2p_slot(mfn_to_virt(l4), true);	/* a kernel base pointer sees the M2P */
 	init_vcpu0(&b, l4);
 	b.d->p2m_size = b.nr_pages;
 	pr_info("domain %u: %s %s kernel, entry %#lx, %lu pages (%lu MiB), weight %u%s\n",
