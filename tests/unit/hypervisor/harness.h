@@ -23,5 +23,6 @@ Suite *cmdline_suite(void);
 Suite *dom0_sizing_suite(void);
 Suite *vsnprintf_suite(void);
 Suite *elf_pv_suite(void);
+Suite *xz_suite(void);
 
 #endif
