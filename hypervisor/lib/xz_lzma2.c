@@ -238,8 +238,8 @@ void lzma2_reset(struct lzma2_dec *s)
  * `packed` bytes at in. The hot loop: state, reps and the range decoder
  * live in locals.
  */
-static int lzma_chunk(struct lzma2_dec *s, const uint8_t *in, size_t packed, uint8_t *out,
-		      size_t *out_pos, size_t unpacked, const char **reason)
+static int lzma_chunk(struct lzma2_dec *s, const uint8_t *in, size_t packed, size_t *in_used,
+		      uint8_t *out, size_t *out_pos, size_t unpacked, const char **reason)
 {
 	struct lzma_probs *p = &s->probs;
 	const size_t dict_start = s->dict_start;
@@ -252,6 +252,7 @@ static int lzma_chunk(struct lzma2_dec *s, const uint8_t *in, size_t packed, uin
 	struct rc rc;
 	int err = XZ_OK;
 
+	*in_used = 0;
 	if (packed < RC_INIT_BYTES || in[0] != 0) {
 		*reason = "LZMA chunk does not start a range coder";
 		return XZ_ERR_CORRUPT;
@@ -376,9 +377,11 @@ static int lzma_chunk(struct lzma2_dec *s, const uint8_t *in, size_t packed, uin
 	s->rep[1] = rep1;
 	s->rep[2] = rep2;
 	s->rep[3] = rep3;
+	if (!err)
+		rc_normalize(&rc);
+	*in_used = (size_t)(rc.in - in);
 	if (err)
 		return err;
-	rc_normalize(&rc);
 	if (rc.overrun || pos != end) {
 		*reason = "LZMA chunk needs more bytes than its packed size";
 		return XZ_ERR_CORRUPT;
@@ -403,7 +406,7 @@ int lzma2_decode(struct lzma2_dec *s, const uint8_t *in, size_t in_size, size_t 
 
 	for (;;) {
 		unsigned int control, props;
-		size_t unpacked, packed;
+		size_t unpacked, packed, used;
 
 		if (ip >= in_size) {
 			err = XZ_ERR_TRUNCATED;
@@ -499,9 +502,11 @@ int lzma2_decode(struct lzma2_dec *s, const uint8_t *in, size_t in_size, size_t 
 			*reason = "output larger than the buffer for it";
 			break;
 		}
-		err = lzma_chunk(s, in + ip, packed, out, &op, unpacked, reason);
-		if (err)
+		err = lzma_chunk(s, in + ip, packed, &used, out, &op, unpacked, reason);
+		if (err) {
+			ip += used;	/* where the trouble showed */
 			break;
+		}
 		ip += packed;
 	}
 	*in_pos = ip;
