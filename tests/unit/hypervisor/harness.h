@@ -24,5 +24,6 @@ Suite *dom0_sizing_suite(void);
 Suite *vsnprintf_suite(void);
 Suite *elf_pv_suite(void);
 Suite *xz_suite(void);
+Suite *bzimage_suite(void);
 
 #endif
