@@ -156,10 +156,12 @@ static int one_note(const char *who, uint32_t type, const uint8_t *desc, uint32_
 	case XEN_ELFNOTE_LOADER:
 		return note_string(who, type, desc, len, img->loader, sizeof(img->loader));
 	case XEN_ELFNOTE_FEATURES:
-		if (!len || strnlen((const char *)desc, len) == len)
-			return bad(who, "a string note is not NUL-terminated", type, len);
+		/*
+		 * Linux writes this one with .ascii, no NUL (Debian's 6.1: 41
+		 * bytes), and Xen takes it: it ends at a NUL or with the note.
+		 */
 		n->features = (const char *)desc;
-		n->features_len = strlen(n->features);
+		n->features_len = strnlen(n->features, len);
 		return 0;
 	default:
 		break;		/* informational or 32-bit only */

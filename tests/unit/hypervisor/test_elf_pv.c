@@ -854,6 +854,27 @@ START_TEST(test_required_unknown_feature)
 }
 END_TEST
 
+/* Linux's FEATURES note is .ascii: no NUL, the note's size ends it. */
+START_TEST(test_features_unterminated_as_linux)
+{
+	static const char linux_features[] = "!writable_page_tables|pae_pgdir_above_4gb";
+
+	linux_like(&E);
+	drop(&E, XEN_ELFNOTE_FEATURES);
+	add_raw_note(&E, 4, "Xen", XEN_ELFNOTE_FEATURES, linux_features, 41);
+	build(&E);
+	ACCEPTED(true);
+	ck_assert_uint_eq(img.required_features, 1u << XENFEAT_writable_page_tables);
+
+	/* Its last entry is read to the end of the note, not beyond. */
+	linux_like(&E);
+	drop(&E, XEN_ELFNOTE_FEATURES);
+	add_raw_note(&E, 4, "Xen", XEN_ELFNOTE_FEATURES, "!supervisor_mode_kernel", 23);
+	build(&E);
+	REFUSED(true, "requires feature 'supervisor_mode_kernel', which hv does not offer");
+}
+END_TEST
+
 START_TEST(test_required_supervisor_mode_kernel)
 {
 	linux_like(&E);
@@ -1178,6 +1199,7 @@ Suite *elf_pv_suite(void)
 	tcase_add_test(tc, test_note_past_segment);
 	tcase_add_test(tc, test_numeric_note_sizes);
 	tcase_add_test(tc, test_string_not_terminated);
+	tcase_add_test(tc, test_features_unterminated_as_linux);
 	tcase_add_test(tc, test_no_xen_notes);
 	tcase_add_test(tc, test_xen_version);
 	tcase_add_test(tc, test_loader_rules);
