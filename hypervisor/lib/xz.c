@@ -185,7 +185,20 @@ struct block_header {
 	uint64_t compressed, uncompressed;
 	bool x86;			/* x86 BCJ before LZMA2 */
 	uint32_t x86_start;
+	uint64_t dict_size;		/* LZMA2's, as decoders round it */
 };
+
+/*
+ * The LZMA2 dictionary size from its property byte: 2 or 3 times a power
+ * of two, from 4 KiB up to 3 GiB, and 40 for 4 GiB - 1, which decoders
+ * (liblzma) round up to a multiple of 16.
+ */
+static uint64_t lzma2_dict_size(uint8_t prop)
+{
+	uint64_t size = prop == 40 ? 0xffffffffu : (uint64_t)(2 | (prop & 1)) << (prop / 2 + 11);
+
+	return ALIGN_UP(size, 16);
+}
 
 /* The filter chain: [x86 BCJ,] LZMA2. p/end: the header's filter flags. */
 static int read_filters(struct xz *x, const uint8_t **pp, const uint8_t *end,
@@ -216,6 +229,7 @@ static int read_filters(struct xz *x, const uint8_t **pp, const uint8_t *end,
 				return fail(x, XZ_ERR_CORRUPT, "block header: LZMA2 properties are not one byte");
 			if (p[0] > 40)
 				return fail(x, XZ_ERR_UNSUPPORTED, "block header: invalid LZMA2 dictionary size");
+			bh->dict_size = lzma2_dict_size(p[0]);
 		} else if (id == FILTER_X86) {
 			if (last)
 				return fail(x, XZ_ERR_CORRUPT, "block header: x86 BCJ is the last filter");
@@ -313,7 +327,7 @@ static int decode_block(struct xz *x)
 		return err;
 
 	data_start = x->in_pos;
-	lzma2_reset(x->lzma2);
+	lzma2_reset(x->lzma2, bh.dict_size);
 	err = lzma2_decode(x->lzma2, x->in, x->in_size, &x->in_pos, x->out, x->out_size,
 			   &x->out_pos, &x->reason);
 	if (err)

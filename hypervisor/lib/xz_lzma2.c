@@ -100,6 +100,7 @@ struct lzma2_dec {
 	unsigned int state;
 	uint32_t rep[4];
 	size_t dict_start;		/* output position of the last dictionary reset */
+	uint64_t dict_size;		/* farthest a match may reach back */
 	bool need_dict_reset;		/* nothing decoded yet */
 	bool need_props;		/* no properties since the dictionary reset */
 };
@@ -226,8 +227,9 @@ static void lzma_state_reset(struct lzma2_dec *s)
 	s->rep[0] = s->rep[1] = s->rep[2] = s->rep[3] = 0;
 }
 
-void lzma2_reset(struct lzma2_dec *s)
+void lzma2_reset(struct lzma2_dec *s, uint64_t dict_size)
 {
+	s->dict_size = dict_size;
 	s->need_dict_reset = true;
 	s->need_props = true;
 	s->dict_start = 0;
@@ -243,6 +245,7 @@ static int lzma_chunk(struct lzma2_dec *s, const uint8_t *in, size_t packed, siz
 {
 	struct lzma_probs *p = &s->probs;
 	const size_t dict_start = s->dict_start;
+	const uint64_t dict_size = s->dict_size;
 	const unsigned int lc = s->lc;
 	const size_t lp_mask = (1u << s->lp) - 1, pb_mask = (1u << s->pb) - 1;
 	size_t pos = *out_pos;
@@ -348,6 +351,11 @@ static int lzma_chunk(struct lzma2_dec *s, const uint8_t *in, size_t packed, siz
 		if (rep0 >= done) {
 			err = XZ_ERR_CORRUPT;
 			*reason = "LZMA match distance beyond the data decoded so far";
+			break;
+		}
+		if (rep0 >= dict_size) {
+			err = XZ_ERR_CORRUPT;
+			*reason = "LZMA match distance beyond the dictionary size";
 			break;
 		}
 		if (len > end - pos) {

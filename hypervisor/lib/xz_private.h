@@ -11,8 +11,11 @@
 
 struct lzma2_dec;
 
-/* A new LZMA2 stream (one per block): it must start with a dictionary reset. */
-void lzma2_reset(struct lzma2_dec *s);
+/*
+ * A new LZMA2 stream (one per block): it must start with a dictionary
+ * reset, and no match may reach back further than dict_size bytes.
+ */
+void lzma2_reset(struct lzma2_dec *s, uint64_t dict_size);
 
 /*
  * Decode one LZMA2 stream, up to and including its end marker, from

@@ -14,9 +14,10 @@
  * good one, and kernels use CRC32. So are the other filters (delta, the
  * BCJ filters of other CPUs) and anything the format marks as reserved.
  *
- * The dictionary-size property is checked for validity but not enforced:
- * in single-call mode every byte decoded so far in the block is within
- * reach, and matches are only checked against that.
+ * Matches may reach back over the block's output so far, and no further
+ * than the dictionary size the block header declares (rounded as liblzma
+ * does): an encoder never goes beyond it, so a match that does marks
+ * damaged data, even though in single-call mode the bytes are there.
  *
  * Every input is safe: each error is one of the codes below, with a short
  * English reason; the decoder reads only in[0, in_size), writes only

@@ -622,6 +622,30 @@ START_TEST(test_crafted_lzma2_chunks)
 }
 END_TEST
 
+/* Matches may not reach back further than the declared dictionary. */
+START_TEST(test_dictionary_size_enforced)
+{
+	const size_t half = 6000;
+	uint8_t *d = data_random(2 * half, 9), *raw;
+	size_t rn;
+	/* LZMA2 alone, dictionary 4 KiB (property 0) or 6 KiB (property 1). */
+	static const uint8_t dict_4k[] = { 0x21, 0x01, 0 }, dict_6k[] = { 0x21, 0x01, 1 };
+	struct craft c = { .check = 1, .filters_len = 3 };
+
+	/* The second half repeats the first: one match at distance 6000. */
+	memcpy(d + half, d, half);
+	raw = xz_tool_compress(d, 2 * half, "--format=raw --lzma2=dict=64KiB", &rn);
+	c.lzma2 = raw, c.lzma2_len = rn, c.plain = d, c.plain_len = 2 * half;
+	c.filters = dict_6k;
+	ck_assert_int_eq(decode_crafted(&c, 2 * half, ""), XZ_OK);
+	c.filters = dict_4k;
+	ck_assert_int_eq(decode_crafted(&c, 2 * half, "LZMA match distance beyond the dictionary size"),
+			 XZ_ERR_CORRUPT);
+	free(raw);
+	free(d);
+}
+END_TEST
+
 /* Rewrite the sizes in an LZMA chunk header. */
 static void set_packed(uint8_t *chunk, size_t packed)
 {
@@ -936,6 +960,7 @@ Suite *xz_suite(void)
 	tcase_add_test(tc, test_crafted_container);
 	tcase_add_test(tc, test_crafted_lzma2_chunks);
 	tcase_add_test(tc, test_real_lzma_chunk_sizes);
+	tcase_add_test(tc, test_dictionary_size_enforced);
 	tcase_add_test(tc, test_encoded_symbols);
 	suite_add_tcase(s, tc);
 	return s;
