@@ -372,10 +372,10 @@ static int read_index(struct xz *x, size_t *size)
 		return fail(x, XZ_ERR_CORRUPT, "index: number of records differs from the blocks");
 	for (uint64_t i = 0; i < count; i++) {
 		n = read_vli(x->in + x->in_pos, in_left(x), &unpadded, &bad);
-		if (n)
+		if (n) {
 			x->in_pos += n;
-		if (n)
 			n = read_vli(x->in + x->in_pos, in_left(x), &uncompressed, &bad);
+		}
 		if (!n)
 			return bad ? fail(x, XZ_ERR_CORRUPT, "index: malformed record")
 				   : fail(x, XZ_ERR_TRUNCATED, "index cut short");
