@@ -42,6 +42,14 @@ HV_CMDLINE  ?= console=com1 com1=115200,8n1 loglvl=$(HV_LOGLVL) dom0_mem=256M
 RUN_DOM0    ?= $(BUILD)/guest-pv/guest-pv
 RUN_DOM0_CMDLINE ?=
 
+# Linux dom0 (build/dom0/, `make dom0`): its kernel command line comes
+# from dom0/cmdline; its memory is fixed so runs compare.
+DOM0_CMDLINE     ?= $(shell grep -v '^\#' $(TOPDIR)/dom0/cmdline | head -n1)
+DOM0_MEM         ?= 512M
+DOM0_QEMU_MEM    ?= 1G
+XEN_DOM0_CMDLINE ?= console=com1 com1=115200,8n1 dom0_mem=$(DOM0_MEM),max:$(DOM0_MEM) \
+                    dom0_max_vcpus=1 loglvl=all guest_loglvl=all noreboot
+
 # QEMU. KVM does not run vCPUs on our machines (nested virtualisation), so
 # TCG is the default; QEMU_ACCEL=kvm opts in where it works. Under TCG the
 # guest kernel's own iretq faults with SMAP, hence -smap.

@@ -6,12 +6,14 @@ include Config.mk
 
 # Each component has its own Makefile with the targets `all` (and, where it
 # has them, `bench`); unit tests live under tests/unit/<component>/.
-COMPONENTS := hypervisor guest-pv xenstore
-UNIT_DIRS  := tests/unit/hypervisor tests/unit/guest-pv tests/unit/xenstore
+COMPONENTS := hypervisor guest-pv xenstore dom0-tools
+UNIT_DIRS  := tests/unit/hypervisor tests/unit/guest-pv tests/unit/xenstore \
+              tests/unit/dom0-tools
 
 export BUILD CC HOSTCC LD OBJCOPY NM
 
-.PHONY: all deps $(COMPONENTS) iso run test unit-test integration-test bench clean
+.PHONY: all deps $(COMPONENTS) iso dom0 run run-dom0-xen test unit-test \
+        integration-test bench clean
 
 all: $(COMPONENTS) iso
 
@@ -29,10 +31,28 @@ iso: hypervisor $(filter guest-pv,$(COMPONENTS))
 	@bash scripts/mkiso.sh $(BUILD)/hv.iso $(BUILD)/hv "$(HV_CMDLINE)" \
 	    $(if $(wildcard $(RUN_DOM0)),"$(RUN_DOM0)" "$(RUN_DOM0_CMDLINE)")
 
+# build/dom0/: Debian's kernel (vmlinuz, System.map, modules) and an
+# initramfs with busybox, the Xen modules, xenstored and hvctl. Packages
+# are fetched once and cached; the initramfs is packed when an input changed.
+dom0: xenstore dom0-tools
+	@bash scripts/mkdom0.sh $(BUILD)
+
 run: all
 	@QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_CPU="$(QEMU_CPU)" \
 	    QEMU_MEM="$(QEMU_MEM)" QEMU_SMP="$(QEMU_SMP)" \
 	    bash scripts/qemu.sh $(BUILD)/hv.iso
+
+# Debian's Linux as dom0 on Debian's Xen 4.17 (the baseline), serial
+# console on this terminal: a shell on hvc0. `poweroff` halts Xen; Ctrl-A X
+# quits QEMU.
+run-dom0-xen: dom0
+	@bash scripts/fetch-xen.sh $(BUILD)
+	@bash scripts/mkiso.sh $(BUILD)/dom0-xen.iso $(BUILD)/xen/xen.gz \
+	    "$(XEN_DOM0_CMDLINE)" $(BUILD)/dom0/vmlinuz "$(DOM0_CMDLINE)" \
+	    $(BUILD)/dom0/initramfs.cpio.gz ""
+	@QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_CPU="$(QEMU_CPU)" \
+	    QEMU_MEM="$(DOM0_QEMU_MEM)" QEMU_SMP="$(QEMU_SMP)" \
+	    bash scripts/qemu.sh $(BUILD)/dom0-xen.iso
 
 test: all
 	@$(MAKE) --no-print-directory unit-test
@@ -42,7 +62,7 @@ unit-test: deps
 	@set -e; for d in $(UNIT_DIRS); do \
 	    $(MAKE) --no-print-directory -C $$d test; done
 
-integration-test: all
+integration-test: all dom0
 	@python3 tests/integration/runner.py --build $(BUILD) --jobs $(TEST_JOBS) \
 	    --qemu "$(QEMU)" --accel $(QEMU_ACCEL) --cpu "$(QEMU_CPU)" \
 	    $(if $(TEST_FILTER),--filter "$(TEST_FILTER)")
@@ -50,6 +70,8 @@ integration-test: all
 bench: all
 	@$(MAKE) --no-print-directory -C hypervisor bench
 	@$(MAKE) --no-print-directory -C xenstore bench
+	@$(MAKE) --no-print-directory dom0
+	@python3 scripts/bench_dom0.py --build $(BUILD) --runs 5
 
 clean:
 	rm -rf $(BUILD)

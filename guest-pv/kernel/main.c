@@ -156,6 +156,10 @@ void __noreturn guest_start(const struct start_info *si)
 		hammer_run();
 	} else if (!strcmp(mode, "echo")) {
 		echo_run();
+	} else if (!strcmp(mode, "attack")) {
+		attack_run();
+	} else if (!strcmp(mode, "guard")) {
+		guard_run();
 	} else {
 		panic("unknown mode=%s", mode);
 	}

@@ -123,3 +123,52 @@ TEST(grant_table, invalid)
 	CHECK_RC("query_size from a bad pointer", -XEN_EFAULT,
 		 HYPERVISOR_grant_table_op(GNTTABOP_query_size, BAD_PTR_UNMAPPED, 1));
 }
+
+TEST(grant_setup, refusals)
+{
+	uint64_t frames[2] = { 0, 0 };
+	struct gnttab_setup_table st = { .dom = DOMID_SELF, .frame_list = (uint64_t)frames };
+	struct gnttab_query_size q = { .dom = DOMID_SELF }, q2[2];
+	uint32_t nr, max;
+
+	CHECK_RC("query_size", 0, HYPERVISOR_grant_table_op(GNTTABOP_query_size, &q, 1));
+	nr = q.nr_frames;
+	max = q.max_nr_frames;
+	/* The table ops take exactly one element. */
+	CHECK_RC("query_size with count 0", -XEN_EINVAL, HYPERVISOR_grant_table_op(GNTTABOP_query_size, q2, 0));
+	CHECK_RC("query_size with count 2", -XEN_EINVAL, HYPERVISOR_grant_table_op(GNTTABOP_query_size, q2, 2));
+	st.nr_frames = 1;
+	CHECK_RC("setup_table with count 0", -XEN_EINVAL, HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 0));
+	CHECK_RC("setup_table with count 2", -XEN_EINVAL, HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 2));
+	/* Bits above the command are only for continuations of cache_flush. */
+	CHECK_RC("query_size with cmd | 1 << 12", -XEN_EINVAL,
+		 HYPERVISOR_grant_table_op(GNTTABOP_query_size | (1U << 12), &q, 1));
+
+	/* One frame past the maximum: refused, the table keeps its size. */
+	st.nr_frames = max + 1;
+	st.status = 99;
+	CHECK_RC("setup_table(max + 1)", 0, HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1));
+	CHECK_RC("status", GNTST_general_error, st.status);
+	CHECK_RC("query_size", 0, HYPERVISOR_grant_table_op(GNTTABOP_query_size, &q, 1));
+	CHECK_EQ("nr_frames unchanged", nr, q.nr_frames);
+	st.nr_frames = 0;
+	CHECK_RC("setup_table(0 frames)", 0, HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1));
+	CHECK_RC("status", GNTST_okay, st.status);
+	st.nr_frames = 1;
+	st.frame_list = (uint64_t)BAD_PTR_HV;
+	CHECK_RC("setup_table(frame list in the hypervisor)", -XEN_EFAULT,
+		 HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1));
+	st.frame_list = (uint64_t)frames;
+	st.dom = DOMID_INVALID;
+	CHECK_RC("setup_table(DOMID_INVALID)", 0, HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1));
+	CHECK_RC("status", GNTST_bad_domain, st.status);
+	st.dom = 0x1234;
+	CHECK_RC("setup_table(domain 0x1234)", 0, HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1));
+	CHECK_RC("status", GNTST_bad_domain, st.status);
+	CHECK_EQ("no frame written", 0, frames[0]);
+	q.dom = 0x1234;
+	CHECK_RC("query_size(domain 0x1234)", 0, HYPERVISOR_grant_table_op(GNTTABOP_query_size, &q, 1));
+	CHECK_RC("status", GNTST_bad_domain, q.status);
+	CHECK_RC("setup_table from a bad pointer", -XEN_EFAULT,
+		 HYPERVISOR_grant_table_op(GNTTABOP_setup_table, BAD_PTR_UNMAPPED, 1));
+}

@@ -21,6 +21,7 @@
 #include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
 #include <asm/traps.h>
 
 extern char _start[], _end[];
@@ -97,6 +98,7 @@ void start_hv(uint32_t magic, paddr_t info_pa)
 	frames_init(bi);
 	heap_init(&heap_pages);
 	m2p_init();
+	pv_descriptor_tables_init();
 	memory_op_init(bi);
 	acpi_init(bi);
 	time_init();

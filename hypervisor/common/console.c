@@ -11,7 +11,9 @@
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
+#include <hv/sched.h>
 #include <hv/serial.h>
+#include <public/hvctl.h>
 #include <public/xen.h>
 
 #define CONRING_SIZE 16384
@@ -64,6 +66,30 @@ HV_PARAM_STRING("console", opt_console);
 const char *log_level_name(enum log_level l)
 {
 	return l < ARRAY_SIZE(level_names) ? level_names[l] : "?";
+}
+
+/*
+ * HV_SYSCTL_readconsole: what hv printed, from a byte offset on (bytes
+ * that scrolled out of the ring are skipped). Like `xl dmesg`.
+ */
+long console_read_ring(struct hv_sysctl_console *c)
+{
+	size_t oldest = conring_prod > CONRING_SIZE ? conring_prod - CONRING_SIZE : 0;
+	uint64_t at = MAX(c->offset, (uint64_t)oldest);
+	uint32_t n = 0;
+
+	while (at < conring_prod && n < c->size) {
+		size_t chunk = MIN(MIN((size_t)(conring_prod - at), (size_t)(c->size - n)),
+				   CONRING_SIZE - (size_t)(at % CONRING_SIZE));
+
+		if (copy_to_guest(c->buffer + n, &conring[at % CONRING_SIZE], chunk))
+			return -EFAULT;
+		n += (uint32_t)chunk;
+		at += chunk;
+	}
+	c->size = n;
+	c->offset = at;
+	return 0;
 }
 
 static void conring_put(const char *s, size_t len)
@@ -183,11 +209,23 @@ void console_force_output(void)
  */
 #define CONSOLE_CHUNK 128
 
-static void guest_console_write(const struct domain *d, const char *buf, size_t len)
+/*
+ * A domU's output is gathered per domain and printed a whole line at a
+ * time behind its prefix, so lines of domains writing at once never mix.
+ */
+static void domu_line_flush(struct domain *d)
 {
-	static bool domu_line_start = true;
 	char prefix[12];
+	int n = snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
 
+	console_write(prefix, (size_t)n);
+	console_write(d->con_line, d->con_len);
+	console_write("\n", 1);
+	d->con_len = 0;
+}
+
+static void guest_console_write(struct domain *d, const char *buf, size_t len)
+{
 	if (d->initial) {
 		console_write(buf, len);
 		return;
@@ -197,17 +235,15 @@ static void guest_console_write(const struct domain *d, const char *buf, size_t 
 	for (size_t i = 0; i < len; i++) {
 		char c = buf[i];
 
-		if (domu_line_start) {
-			int n = snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
-
-			console_write(prefix, (size_t)n);
-			domu_line_start = false;
+		if (c == '\n') {
+			domu_line_flush(d);
+			continue;
 		}
-		if (c == '\n')
-			domu_line_start = true;
-		else if ((c < 32 && c != '\t') || c == 127)
+		if ((c < 32 && c != '\t') || c == 127)
 			c = '?';
-		console_write(&c, 1);
+		d->con_line[d->con_len++] = c;
+		if (d->con_len == sizeof(d->con_line))
+			domu_line_flush(d);
 	}
 }
 
@@ -226,6 +262,8 @@ long do_console_io(unsigned int cmd, unsigned int count, uint64_t buf)
 			guest_console_write(d, chunk, n);
 			buf += n;
 			count -= n;
+			if (count && hypercall_preempt_check())
+				return hypercall_continuation(__HYPERVISOR_console_io, cmd, count, buf, 0, 0);
 		}
 		return 0;
 	case CONSOLEIO_read: {

@@ -1,7 +1,10 @@
 /*
  * Domain lifecycle and frame ownership. Frames a domain owns are on its
- * page list with frame->owner = d; domain_owns() is the test every mapping
- * and every copy on a guest's behalf relies on.
+ * page list with frame->owner = d, and their allocation holds one general
+ * reference (FRAME_ASSIGNED); the frame returns to hv's allocator when its
+ * last reference goes (frame_release). hv's pages a domain may map
+ * (shared_info, grant-table frames) name it as owner too, marked
+ * FRAME_HV_PAGE, but are neither on its list nor counted in tot_pages.
  */
 #include <hv/console.h>
 #include <hv/domain.h>
@@ -11,17 +14,23 @@
 #include <hv/hypercall.h>
 #include <hv/layout.h>
 #include <hv/lib.h>
+#include <hv/m2p.h>
 #include <hv/mm.h>
+#include <hv/page_types.h>
 #include <hv/panic.h>
 #include <hv/power.h>
 #include <hv/sched.h>
 #include <hv/time.h>
 #include <public/sched.h>
 
-#define MAX_DOMAINS 64
+#define MAX_DOMAINS 256
 
 struct vcpu *current;
 static struct domain *domains[MAX_DOMAINS];
+static unsigned int nr_dying;		/* destroyed domains not yet freed */
+/* DOMID_IO: the owner named when a privileged domain maps I/O memory. */
+static struct domain dom_io_domain = { .id = DOMID_IO };
+struct domain *const dom_io = &dom_io_domain;
 
 static const char *const shutdown_names[] = {
 	"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",
@@ -78,70 +87,156 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
 	}
 	time_fill_wallclock(d->shared_info);
 	f = mfn_to_frame(d->shared_info_mfn);
-	f->type = FT_SHARED;
-	f->owner = d;
+	domain_share_hv_page(d, f);
 
 	if (evtchn_domain_init(d, d->initial ? 4096 : 1024) || grant_table_init(d))
 		goto fail;
-	d->vcpus[0] = vcpu_create(d, 0);
-	if (!d->vcpus[0])
-		goto fail;
+	for (unsigned int i = 0; i < max_vcpus; i++) {
+		d->vcpus[i] = vcpu_create(d, i);
+		if (!d->vcpus[i])
+			goto fail;
+	}
 	domains[id] = d;
 	return d;
 
 fail:
+	for (unsigned int i = 0; i < max_vcpus; i++)
+		xfree(d->vcpus[i]);
 	if (d->shared_info)
 		free_frames(d->shared_info_mfn, 0);
 	xfree(d->evtchn);
-	xfree(d->grant_table);
+	grant_table_free(d);
 	xfree(d);
 	return NULL;
 }
 
-mfn_t domain_alloc_frame(struct domain *d)
+domid_t domain_free_id(void)
 {
-	struct frame *f;
+	for (domid_t id = 1; id < MAX_DOMAINS; id++)
+		if (!domains[id])
+			return id;
+	return DOMID_INVALID;
+}
+
+/*
+ * Hand d the allocated block [mfn, mfn + 2^order), zeroed (the frames'
+ * last owner's data must not show), as frames it owns one by one.
+ */
+void domain_assign_frames(struct domain *d, mfn_t mfn, unsigned int order)
+{
+	/* A TLB entry left from the frames' last user must not reach the new one. */
+	tlb_flush_if_stale();
+	split_frames(mfn, order);
+	for (mfn_t i = 0; i < (1UL << order); i++) {
+		struct frame *f = mfn_to_frame(mfn + i);
+
+		memset(mfn_to_virt(mfn + i), 0, PAGE_SIZE);
+		f->owner = d;
+		f->type = FT_NONE;
+		f->type_count = 0;
+		f->flags = FRAME_ASSIGNED;
+		f->refs = 1;
+		list_add_tail(&f->list, &d->pages);
+	}
+	d->tot_pages += 1UL << order;
+}
+
+mfn_t domain_alloc_frames(struct domain *d, unsigned int order, mfn_t limit)
+{
 	mfn_t mfn;
 
-	if (d->tot_pages >= d->max_pages)
+	if (d->tot_pages + (1UL << order) > d->max_pages)
 		return INVALID_MFN;
-	mfn = alloc_frames(0);
-	if (mfn == INVALID_MFN)
-		return INVALID_MFN;
-	memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
-	f = mfn_to_frame(mfn);
+	mfn = limit ? alloc_frames_below(order, limit) : alloc_frames(order);
+	if (mfn != INVALID_MFN)
+		domain_assign_frames(d, mfn, order);
+	return mfn;
+}
+
+mfn_t domain_alloc_frame(struct domain *d)
+{
+	return domain_alloc_frames(d, 0, 0);
+}
+
+void domain_share_hv_page(struct domain *d, struct frame *f)
+{
+	d->hv_pages++;
 	f->owner = d;
 	f->type = FT_NONE;
-	list_add_tail(&f->list, &d->pages);
-	d->tot_pages++;
-	return mfn;
+	f->type_count = 0;
+	f->flags = FRAME_ASSIGNED | FRAME_HV_PAGE;
+	f->refs = 1;
+}
+
+/* A frame's last reference went: hv takes it back (page_types.h). */
+void frame_release(struct frame *f)
+{
+	struct domain *d = f->owner;
+	mfn_t mfn = frame_to_mfn(f);
+
+	BUG_ON(f->type_count || (f->flags & (FRAME_PINNED | FRAME_ASSIGNED)));
+	if (d && !(f->flags & FRAME_HV_PAGE)) {
+		list_del(&f->list);
+		d->tot_pages--;
+		m2p_set(mfn, INVALID_M2P_ENTRY);
+	} else if (d) {
+		d->hv_pages--;
+	}
+	f->owner = NULL;
+	f->type = FT_NONE;
+	f->flags = 0;
+	tlb_flush_if_stale();
+	free_frames(mfn, 0);
+}
+
+/* The owner lets go of a frame; it is freed once nothing else holds it. */
+void domain_unassign_frame(struct frame *f)
+{
+	if (f->flags & FRAME_ASSIGNED) {
+		f->flags &= (uint8_t)~FRAME_ASSIGNED;
+		frame_put(f);
+	}
 }
 
 bool domain_owns(const struct domain *d, mfn_t mfn)
 {
 	const struct frame *f = mfn_to_frame(mfn);
 
-	return f && f->state == FRAME_ALLOCATED && f->owner == d;
+	return f && f->state == FRAME_ALLOCATED && f->owner == d && f->refs;
+}
+
+/* Take d's vCPUs off the CPU for good, their timers stopped. */
+static void stop_vcpus(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+
+		if (!v)
+			continue;
+		timer_stop(&v->singleshot_timer);
+		timer_stop(&v->periodic_timer);
+		sched_remove(v);
+		if (v->runstate.state != RUNSTATE_offline)
+			vcpu_runstate_change(v, RUNSTATE_offline);
+	}
+}
+
+static void notify_dom0(void)
+{
+	if (domain_by_id(0))
+		send_global_virq(domain_by_id(0), VIRQ_DOM_EXC);
 }
 
 /*
- * dom0 stopping stops the machine, as on Xen. Another domain just stops
- * running: its vCPUs leave the scheduler (destruction comes with the
- * control interface), dom0 hears of it through VIRQ_DOM_EXC.
+ * The current domain stopped itself (or was crashed). dom0 stopping stops
+ * the machine, as on Xen. Another domain just stops running; dom0 hears
+ * of it through VIRQ_DOM_EXC and destroys it when it likes.
  */
-static void __noreturn stop_machine_for(struct domain *d)
+static void __noreturn stop_current(struct domain *d)
 {
 	if (!d->initial) {
-		for (unsigned int i = 0; i < d->max_vcpus; i++) {
-			if (!d->vcpus[i])
-				continue;
-			timer_stop(&d->vcpus[i]->singleshot_timer);
-			timer_stop(&d->vcpus[i]->periodic_timer);
-			sched_remove(d->vcpus[i]);
-			vcpu_runstate_change(d->vcpus[i], RUNSTATE_offline);
-		}
-		if (domain_by_id(0))
-			send_global_virq(domain_by_id(0), VIRQ_DOM_EXC);
+		stop_vcpus(d);
+		notify_dom0();
 		schedule();
 	}
 	sched_report();
@@ -160,26 +255,124 @@ void domain_crash(struct domain *d, const char *why)
 {
 	pr_err("domain %u crashed: %s\n", d->id, why);
 	d->state = DOMAIN_CRASHED;
-	stop_machine_for(d);
+	stop_current(d);
 }
 
-void domain_shutdown(struct domain *d, unsigned int reason)
+static void record_shutdown(struct domain *d, unsigned int reason)
 {
 	d->state = DOMAIN_SHUTDOWN;
 	d->shutdown_reason = reason;
 	pr_info("domain %u shut down: %s\n", d->id,
 		reason < ARRAY_SIZE(shutdown_names) ? shutdown_names[reason] : "unknown");
-	stop_machine_for(d);
 }
 
-/* vm_assist (#21): the assists a 64-bit PV guest may turn on. */
-#define PV64_VALID_ASSISTS ((1UL << VMASST_TYPE_4gb_segments) | \
-			    (1UL << VMASST_TYPE_4gb_segments_notify) | \
-			    (1UL << VMASST_TYPE_writable_pagetables) | \
-			    (1UL << VMASST_TYPE_pae_extended_cr3) | \
-			    (1UL << VMASST_TYPE_architectural_iopl) | \
-			    (1UL << VMASST_TYPE_runstate_update_flag) | \
-			    (1UL << VMASST_TYPE_m2p_strict))
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+	record_shutdown(d, reason);
+	stop_current(d);
+}
+
+void domain_shutdown_other(struct domain *d, unsigned int reason)
+{
+	if (d->state != DOMAIN_RUNNING)
+		return;
+	record_shutdown(d, reason);
+	stop_vcpus(d);
+	notify_dom0();
+}
+
+void domain_pause(struct domain *d)
+{
+	d->pause_count++;
+}
+
+void domain_unpause(struct domain *d)
+{
+	if (d->pause_count && !--d->pause_count)
+		sched_poke();
+}
+
+/* ---- Destruction ------------------------------------------------------- */
+
+/* What a vCPU holds: its page tables, descriptor tables, vcpu_info frame. */
+static void release_vcpu(struct vcpu *v)
+{
+	arch_vcpu_release(v);
+	if (v->vcpu_info_registered) {
+		v->vcpu_info = &v->domain->shared_info->vcpu_info[v->id];
+		v->vcpu_info_registered = false;
+		frame_put_and_type(mfn_to_frame(v->vcpu_info_mfn));
+	}
+}
+
+/*
+ * Give back every frame. Unpinning drops the tables' type references from
+ * the top down, so after the pins and the vCPUs' references no table holds
+ * another; then each frame loses its allocation reference and is freed,
+ * unless someone else (a grant mapping, dom0's foreign mapping) still
+ * holds it: the domain lingers, dying, until those go too.
+ */
+static void relinquish_memory(struct domain *d)
+{
+	struct list_head *p, *next;
+
+	list_for_each(p, &d->pages) {
+		struct frame *f = list_entry(p, struct frame, list);
+
+		if (f->flags & FRAME_PINNED) {
+			f->flags &= (uint8_t)~FRAME_PINNED;
+			frame_put_and_type(f);
+		}
+	}
+	/* Only the frame being let go can be freed here: the list stays walkable. */
+	for (p = d->pages.next; p != &d->pages; p = next) {
+		next = p->next;
+		domain_unassign_frame(list_entry(p, struct frame, list));
+	}
+	domain_unassign_frame(mfn_to_frame(d->shared_info_mfn));
+	grant_table_release_frames(d);
+}
+
+int domain_destroy(struct domain *d)
+{
+	if (d->initial || (current && d == current->domain))
+		return -EINVAL;
+	if (d->state == DOMAIN_DYING)
+		return 0;
+	stop_vcpus(d);
+	d->state = DOMAIN_DYING;
+	d->pause_count = 0;
+	evtchn_domain_release(d);
+	grant_release_mappings(d);
+	for (unsigned int i = 0; i < d->max_vcpus; i++)
+		if (d->vcpus[i])
+			release_vcpu(d->vcpus[i]);
+	relinquish_memory(d);
+	nr_dying++;
+	notify_dom0();
+	domain_reap();
+	return 0;
+}
+
+/* Free destroyed domains whose last frame has gone; their ids become free. */
+void domain_reap(void)
+{
+	if (!nr_dying)
+		return;
+	for (domid_t id = 1; id < MAX_DOMAINS; id++) {
+		struct domain *d = domains[id];
+
+		if (!d || d->state != DOMAIN_DYING || d->tot_pages || d->hv_pages)
+			continue;
+		domains[id] = NULL;
+		nr_dying--;
+		for (unsigned int i = 0; i < d->max_vcpus; i++)
+			xfree(d->vcpus[i]);
+		xfree(d->evtchn);
+		grant_table_free(d);
+		xfree(d);
+	}
+}
 
 long do_vm_assist(unsigned int cmd, unsigned int type)
 {

@@ -98,12 +98,20 @@ static uint64_t note_num(const uint8_t *desc, uint32_t len)
 	return v;
 }
 
+/*
+ * A string note ends at its first NUL or at the end of its descriptor:
+ * Linux writes FEATURES with .ascii, unterminated, and Xen reads it so.
+ */
 static int note_string(const char *who, uint32_t type, const uint8_t *desc, uint32_t len,
 		       char *out, size_t outlen)
 {
-	if (!len || strnlen((const char *)desc, len) == len)
-		return bad(who, "a string note is not NUL-terminated", type, len);
-	strlcpy(out, (const char *)desc, outlen);
+	size_t n = strnlen((const char *)desc, len);
+
+	if (!n)
+		return bad(who, "a string note is empty", type, len);
+	n = MIN(n, outlen - 1);
+	memcpy(out, desc, n);
+	out[n] = '\0';
 	return 0;
 }
 
@@ -156,10 +164,6 @@ static int one_note(const char *who, uint32_t type, const uint8_t *desc, uint32_
 	case XEN_ELFNOTE_LOADER:
 		return note_string(who, type, desc, len, img->loader, sizeof(img->loader));
 	case XEN_ELFNOTE_FEATURES:
-		/*
-		 * Linux writes this one with .ascii, no NUL (Debian's 6.1: 41
-		 * bytes), and Xen takes it: it ends at a NUL or with the note.
-		 */
 		n->features = (const char *)desc;
 		n->features_len = strnlen(n->features, len);
 		return 0;

@@ -330,6 +330,24 @@ static long evtchn_unmask(uint32_t port)
 	return 0;
 }
 
+void evtchn_domain_release(struct domain *d)
+{
+	for (uint32_t p = 1; p < d->max_evtchns; p++)
+		if (d->evtchn[p].state != ECS_FREE)
+			close_port(d, p);
+}
+
+long evtchn_alloc_unbound_for(struct domain *d, domid_t remote, uint32_t *port)
+{
+	long p = alloc_port(d, 0);
+
+	if (p < 0)
+		return p;
+	d->evtchn[p] = (struct evtchn){ .state = ECS_UNBOUND, .remote_domid = remote };
+	*port = (uint32_t)p;
+	return 0;
+}
+
 static long evtchn_reset(domid_t dom)
 {
 	struct domain *d;

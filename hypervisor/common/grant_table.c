@@ -7,8 +7,8 @@
  * by the granter either wins cleanly or sees the grant in use.
  *
  * This part serves the table itself (setup_table, query_size,
- * get/set_version) and hv-mediated copies (copy). Mappings of granted
- * frames (map/unmap_grant_ref) need the PV MMU's reference counts.
+ * get/set_version) and hv-mediated copies (copy); grant_map.c maps
+ * granted frames into the grantee's page tables.
  */
 #include <hv/console.h>
 #include <hv/domain.h>
@@ -18,27 +18,45 @@
 #include <hv/layout.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/page_types.h>
 #include <public/grant_table.h>
 
-#define ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(struct grant_entry_v1))
-#define DEFAULT_MAX_FRAMES 64		/* Xen's default */
+#define ENTRIES_PER_FRAME GRANT_ENTRIES_PER_FRAME
 #define MAX_BATCH 4096			/* entries per call, without preemption */
-
-struct grant_table {
-	unsigned int nr_frames, max_frames;
-	mfn_t frames[DEFAULT_MAX_FRAMES];
-};
 
 int grant_table_init(struct domain *d)
 {
 	d->grant_table = xzalloc(sizeof(*d->grant_table));
 	if (!d->grant_table)
 		return -ENOMEM;
-	d->grant_table->max_frames = DEFAULT_MAX_FRAMES;
+	d->grant_table->max_frames = GRANT_MAX_FRAMES;
 	return 0;
 }
 
-/* Grow d's table to n frames (hv pages the domain may map: FT_SHARED). */
+/* The table's frames are hv's pages the domain shares: it lets go of them. */
+void grant_table_release_frames(struct domain *d)
+{
+	struct grant_table *gt = d->grant_table;
+
+	for (unsigned int i = 0; gt && i < gt->nr_frames; i++)
+		domain_unassign_frame(mfn_to_frame(gt->frames[i]));
+}
+
+void grant_table_free(struct domain *d)
+{
+	struct grant_table *gt = d->grant_table;
+
+	if (!gt)
+		return;
+	for (unsigned int i = 0; i < gt->nr_frames; i++)
+		xfree(gt->active[i]);
+	for (unsigned int i = 0; i < gt->maptrack_chunks; i++)
+		xfree(gt->maptrack[i]);
+	xfree(gt);
+	d->grant_table = NULL;
+}
+
+/* Grow d's table to n frames (hv's pages the domain may map). */
 static int grow(struct domain *d, unsigned int n)
 {
 	struct grant_table *gt = d->grant_table;
@@ -49,16 +67,20 @@ static int grow(struct domain *d, unsigned int n)
 
 		if (mfn == INVALID_MFN)
 			return -ENOMEM;
+		gt->active[gt->nr_frames] = xzalloc(ENTRIES_PER_FRAME * sizeof(struct active_grant));
+		if (!gt->active[gt->nr_frames]) {
+			free_frames(mfn, 0);
+			return -ENOMEM;
+		}
 		memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
 		f = mfn_to_frame(mfn);
-		f->type = FT_SHARED;
-		f->owner = d;
+		domain_share_hv_page(d, f);
 		gt->frames[gt->nr_frames++] = mfn;
 	}
 	return 0;
 }
 
-static struct grant_entry_v1 *entry_of(struct domain *d, grant_ref_t ref)
+struct grant_entry_v1 *grant_entry(struct domain *d, grant_ref_t ref)
 {
 	struct grant_table *gt = d->grant_table;
 
@@ -66,6 +88,15 @@ static struct grant_entry_v1 *entry_of(struct domain *d, grant_ref_t ref)
 		return NULL;
 	return (struct grant_entry_v1 *)mfn_to_virt(gt->frames[ref / ENTRIES_PER_FRAME]) +
 	       ref % ENTRIES_PER_FRAME;
+}
+
+struct active_grant *grant_active(struct domain *d, grant_ref_t ref)
+{
+	struct grant_table *gt = d->grant_table;
+
+	if (ref >= gt->nr_frames * ENTRIES_PER_FRAME)
+		return NULL;
+	return &gt->active[ref / ENTRIES_PER_FRAME][ref % ENTRIES_PER_FRAME];
 }
 
 /* DOMID_SELF or the caller itself, or (privileged) any domain. */
@@ -105,6 +136,8 @@ static long setup_table(uint64_t arg)
 
 	if (copy_from_guest(&st, arg, sizeof(st)))
 		return -EFAULT;
+	if (!guest_range_ok(st.frame_list, (uint64_t)st.nr_frames * sizeof(uint64_t)))
+		return -EFAULT;
 	st.status = lookup(st.dom, &d);
 	if (st.status == GNTST_okay && st.nr_frames > d->grant_table->max_frames)
 		st.status = GNTST_general_error;
@@ -126,7 +159,7 @@ static long setup_table(uint64_t arg)
  */
 static mfn_t acquire(struct domain *granter, grant_ref_t ref, bool write, int16_t *status)
 {
-	struct grant_entry_v1 *e = entry_of(granter, ref);
+	struct grant_entry_v1 *e = grant_entry(granter, ref);
 	uint32_t *word = (uint32_t *)e, old, new;
 	uint16_t use = write ? GTF_writing : GTF_reading;
 	mfn_t mfn;
@@ -156,10 +189,14 @@ static mfn_t acquire(struct domain *granter, grant_ref_t ref, bool write, int16_
 	return mfn;
 }
 
+/* The copy is done: clear the flag it set, unless a mapping still needs it. */
 static void release(struct domain *granter, grant_ref_t ref, bool write)
 {
-	struct grant_entry_v1 *e = entry_of(granter, ref);
+	struct grant_entry_v1 *e = grant_entry(granter, ref);
+	const struct active_grant *act = grant_active(granter, ref);
 
+	if (write ? act->pins_rw : act->pins_ro + act->pins_rw)
+		return;
 	__atomic_fetch_and(&e->flags, (uint16_t)~(write ? GTF_writing : GTF_reading),
 			   __ATOMIC_SEQ_CST);
 }
@@ -168,8 +205,6 @@ static void release(struct domain *granter, grant_ref_t ref, bool write)
 static mfn_t copy_side(const struct gnttab_copy_ptr *p, bool is_gref, bool write,
 		       struct domain **granter, int16_t *status)
 {
-	int16_t rc = lookup(p->domid, granter);
-
 	if (is_gref) {
 		/* Anyone may use a grant made to it: the entry names the grantee. */
 		*granter = p->domid == DOMID_SELF ? current->domain : domain_by_id(p->domid);
@@ -179,10 +214,12 @@ static mfn_t copy_side(const struct gnttab_copy_ptr *p, bool is_gref, bool write
 		}
 		return acquire(*granter, p->u.ref, write, status);
 	}
-	if (rc != GNTST_okay || *granter != current->domain) {
-		*status = rc != GNTST_okay ? rc : GNTST_permission_denied;
+	/* A frame side is one's own frame, named by DOMID_SELF alone (as Xen). */
+	if (p->domid != DOMID_SELF) {
+		*status = GNTST_permission_denied;
 		return INVALID_MFN;
 	}
+	*granter = current->domain;
 	if (!domain_owns(current->domain, p->u.gmfn)) {
 		*status = GNTST_bad_page;
 		return INVALID_MFN;
@@ -205,9 +242,19 @@ static int16_t do_one_copy(const struct gnttab_copy *c)
 	if (src == INVALID_MFN)
 		return status;
 	dst = copy_side(&c->dest, dst_gref, true, &dd, &status);
-	if (dst != INVALID_MFN)
+	/* The destination must be able to take writes: never a page table. */
+	if (dst != INVALID_MFN && frame_get_and_type(dst, mfn_to_frame(dst)->owner, FT_WRITABLE)) {
+		status = GNTST_general_error;
+		if (dst_gref)
+			release(dd, c->dest.u.ref, true);
+		dst = INVALID_MFN;
+		dst_gref = false;
+	}
+	if (dst != INVALID_MFN) {
 		memmove((char *)mfn_to_virt(dst) + c->dest.offset,
 			(const char *)mfn_to_virt(src) + c->source.offset, c->len);
+		frame_put_and_type(mfn_to_frame(dst));
+	}
 	if (dst_gref && dst != INVALID_MFN)
 		release(dd, c->dest.u.ref, true);
 	if (src_gref)
@@ -258,20 +305,27 @@ static long get_version(uint64_t arg)
 /* Batched ops take `count` entries; the two table queries take one each. */
 long do_grant_table_op(unsigned int cmd, uint64_t arg, unsigned int count)
 {
-	if (count > MAX_BATCH)
+	/* The upper bits are Xen's continuation state: never the guest's to set. */
+	if ((cmd >> 12) || count > MAX_BATCH)
 		return -EINVAL;
 	switch (cmd) {
 	case GNTTABOP_query_size:
-		return count ? query_size(arg) : 0;
+		return count == 1 ? query_size(arg) : -EINVAL;
 	case GNTTABOP_setup_table:
-		return count ? setup_table(arg) : 0;
+		return count == 1 ? setup_table(arg) : -EINVAL;
 	case GNTTABOP_copy:
 		return copy_batch(arg, count);
+	case GNTTABOP_map_grant_ref:
+		return grant_map_batch(arg, count);
+	case GNTTABOP_unmap_grant_ref:
+		return grant_unmap_batch(arg, count);
+	case GNTTABOP_unmap_and_replace:
+		return grant_unmap_and_replace_batch(arg, count);
 	case GNTTABOP_set_version:
 		return set_version(arg);
 	case GNTTABOP_get_version:
 		return get_version(arg);
 	default:
-		return -ENOSYS;		/* maps come with the PV MMU; v2 and transfers never */
+		return -ENOSYS;		/* v2, transfers and swaps: never */
 	}
 }

@@ -10,6 +10,7 @@
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/event.h>
+#include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/sched.h>
@@ -48,11 +49,16 @@ static void dump_domains(void)
 		for (unsigned int i = 0; i < d->max_vcpus; i++) {
 			struct vcpu *v = d->vcpus[i];
 
+			/* The running vCPU's registers are in the live entry frame. */
+			const struct cpu_regs *r = v == current ? guest_regs() : v ? &v->regs : NULL;
+
 			if (v)
-				printk("  vcpu %u: %s mode, rip %016lx, upcall pending %u mask %u%s\n", i,
-				       v->kernel_mode ? "kernel" : "user", v->regs.rip,
+				printk("  vcpu %u: %s mode, rip %016lx rsp %016lx, upcall pending %u mask %u, "
+				       "%lu entries to user mode%s\n",
+				       i, v->kernel_mode ? "kernel" : "user", r->rip, r->rsp,
 				       v->vcpu_info->evtchn_upcall_pending,
-				       v->vcpu_info->evtchn_upcall_mask, v == current ? " (current)" : "");
+				       v->vcpu_info->evtchn_upcall_mask, v->nr_user_entries,
+				       v == current ? " (current)" : "");
 		}
 	}
 }
@@ -66,13 +72,19 @@ static void debug_key(char c)
 	case 'r':
 		sched_report();
 		break;
+	case 't':
+		for (domid_t id = 0; id < 64; id++)
+			for (unsigned int i = 0; domain_by_id(id) && i < domain_by_id(id)->max_vcpus; i++)
+				if (domain_by_id(id)->vcpus[i])
+					hypercall_trace_dump(domain_by_id(id)->vcpus[i]);
+		break;
 	case 'm':
 		printk("memory: %lu of %lu frames free (%lu MiB), %u timers active\n",
 		       frames_free_count(), frames_total_count(),
 		       (frames_free_count() << PAGE_SHIFT) >> 20, timers_active());
 		break;
 	default:
-		printk("debug keys: d domains, r run queue, m memory, h help; "
+		printk("debug keys: d domains, r run queue, m memory, t last hypercalls, h help; "
 		       "Ctrl-A three times gives input back to dom0\n");
 		break;
 	}

@@ -1,6 +1,7 @@
 /*
- * memory_op (#12): what a guest may learn about memory and (later) change
- * about its own. Other domains' figures are for the privileged domain only.
+ * memory_op (#12): what a guest may learn about memory; the changes it may
+ * make to its own are in reservation.c. Other domains' figures are for the
+ * privileged domain only.
  */
 #include <hv/domain.h>
 #include <hv/guest_access.h>
@@ -83,6 +84,14 @@ static long memory_map(uint64_t arg)
 		return -EFAULT;
 	if (d->initial)
 		return -ENOSYS;
+	if (d->nr_e820) {
+		/* The one the toolstack set (HV_DOMCTL_set_memory_map). */
+		map.nr_entries = MIN(map.nr_entries, d->nr_e820);
+		if (map.nr_entries &&
+		    copy_to_guest(map.buffer, d->e820, map.nr_entries * sizeof(d->e820[0])))
+			return -EFAULT;
+		return copy_to_guest(arg, &map, sizeof(map)) ? -EFAULT : 0;
+	}
 	e.size = d->max_pages << PAGE_SHIFT;
 	map.nr_entries = MIN(map.nr_entries, 1u);
 	if (map.nr_entries && copy_to_guest(map.buffer, &e, sizeof(e)))
@@ -90,12 +99,27 @@ static long memory_map(uint64_t arg)
 	return copy_to_guest(arg, &map, sizeof(map)) ? -EFAULT : 0;
 }
 
-long do_memory_op(unsigned int cmd, uint64_t arg)
+long do_memory_op(uint64_t cmd_arg, uint64_t arg)
 {
+	unsigned int cmd = cmd_arg & MEMOP_CMD_MASK;
+	uint64_t start = cmd_arg >> MEMOP_EXTENT_SHIFT;
 	struct domain *d;
 	long rc;
 
 	switch (cmd) {
+	case XENMEM_increase_reservation:
+	case XENMEM_decrease_reservation:
+	case XENMEM_populate_physmap:
+		return memory_reservation_op(cmd, start, arg);
+	default:
+		break;
+	}
+	/* Only the reservation ops are ever continued: a resume point is a mistake. */
+	if (start)
+		return -EINVAL;
+	switch (cmd) {
+	case XENMEM_exchange:
+		return memory_exchange(arg);
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 		rc = target_domain(arg, &d);

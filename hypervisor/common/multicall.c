@@ -2,15 +2,22 @@
  * multicall (#13): run a batch of hypercalls, storing each one's result in
  * its entry. The call itself fails only when the list cannot be read or
  * written; an iret entry ends the batch, and a nested multicall is refused.
+ * A long batch stops between entries when the vCPU's slice is up and
+ * continues with the rest (the entries' calls themselves run to the end).
  */
 #include <hv/domain.h>
 #include <hv/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/sched.h>
 #include <public/xen.h>
 
 long do_multicall(uint64_t list, unsigned int nr)
 {
 	for (unsigned int i = 0; i < nr; i++) {
+		if (i && hypercall_preempt_check())
+			return hypercall_continuation(__HYPERVISOR_multicall,
+						      list + (uint64_t)i * sizeof(struct multicall_entry),
+						      nr - i, 0, 0, 0);
 		uint64_t at = list + (uint64_t)i * sizeof(struct multicall_entry);
 		struct multicall_entry e;
 		long rc;
@@ -21,8 +28,11 @@ long do_multicall(uint64_t list, unsigned int nr)
 			break;
 		if (e.op == __HYPERVISOR_multicall)
 			rc = -EINVAL;
-		else
+		else {
+			current->in_multicall = true;
 			rc = hypercall_dispatch(e.op, e.args);
+			current->in_multicall = false;
+		}
 		e.result = (uint64_t)rc;
 		if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result,
 				  sizeof(e.result)))

@@ -30,13 +30,14 @@ static struct timer sched_tick_timer;
 static unsigned int tick_count;
 static uint64_t last_charge;		/* when `current` was last charged */
 static bool need_resched;
+static uint64_t slice_end;		/* the next tick: current's slice ends */
 static bool idle;			/* the pCPU runs no vCPU */
 
 static bool parked(const struct vcpu *v)
 {
 	const struct domain *d = v->domain;
 
-	return d->cap && v->period_used >= SCHED_PERIOD_NS * d->cap / 100;
+	return d->pause_count || (d->cap && v->period_used >= SCHED_PERIOD_NS * d->cap / 100);
 }
 
 static void charge_current(void)
@@ -87,13 +88,30 @@ static void sched_tick(void *data)
 		refill_credit();
 	if (!list_empty(&runq))
 		need_resched = true;
-	timer_set(&sched_tick_timer, system_time_ns() + SCHED_TICK_NS);
+	slice_end = system_time_ns() + SCHED_TICK_NS;
+	timer_set(&sched_tick_timer, slice_end);
 	(void)data;
 }
 
 void sched_init(void)
 {
 	timer_init(&sched_tick_timer, sched_tick, NULL);
+}
+
+/*
+ * Should a long hypercall stop and continue later? Interrupts are off in
+ * hv, so the tick cannot say it: check the clock against the slice. Not
+ * inside a multicall, which is continued as a whole.
+ */
+void sched_poke(void)
+{
+	need_resched = true;
+}
+
+bool hypercall_preempt_check(void)
+{
+	return current && !current->in_multicall && !list_empty(&runq) &&
+	       system_time_ns() >= slice_end;
 }
 
 void sched_add(struct vcpu *v)
@@ -166,7 +184,9 @@ void schedule(void)
 	if (next != prev) {
 		if (prev && prev->domain->state == DOMAIN_RUNNING) {
 			prev->regs = *frame;
-			vcpu_runstate_change(prev, prev->blocked ? RUNSTATE_blocked : RUNSTATE_runnable);
+			vcpu_runstate_change(prev, prev->down ? RUNSTATE_offline :
+						   prev->blocked ? RUNSTATE_blocked : RUNSTATE_runnable);
+			prev->down = false;
 		}
 		arch_switch_to(prev, next);
 		current = next;

@@ -10,9 +10,11 @@
 #include <hv/layout.h>
 #include <hv/lib.h>
 #include <hv/mm.h>
+#include <hv/page_types.h>
 #include <hv/sched.h>
 #include <hv/time.h>
 #include <public/vcpu.h>
+#include <asm/traps.h>
 
 #define MILLISECS(ms) ((uint64_t)(ms) * 1000000UL)
 #define DEFAULT_PERIOD MILLISECS(10)	/* every new PV vCPU ticks at 100 Hz */
@@ -89,17 +91,66 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 	/* Xen: a misplaced area is -ENXIO, a second registration -EINVAL. */
 	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 63))
 		return -ENXIO;
-	if (v->vcpu_info_registered || !domain_owns(v->domain, r.mfn))
+	if (v->vcpu_info_registered)
+		return -EINVAL;
+	/* hv writes the area from now on: the frame stays writable data for good. */
+	if (frame_get_and_type(r.mfn, v->domain, FT_WRITABLE))
 		return -EINVAL;
 	new = (struct vcpu_info *)((char *)mfn_to_virt(r.mfn) + r.offset);
 	memcpy(new, v->vcpu_info, sizeof(*new));
 	v->vcpu_info = new;
 	v->vcpu_info_registered = true;
+	v->vcpu_info_mfn = r.mfn;
 	/* Make the guest rescan: anything pending may be on either side. */
 	new->evtchn_pending_sel = ~0UL;
 	new->evtchn_upcall_pending = 1;
 	time_fill_vcpu(&new->time);
 	return 0;
+}
+
+/* VCPUOP_initialise: a guest sets up one of its own vCPUs (Linux's APs). */
+static long vcpu_initialise(struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_guest_context *c;
+	long rc;
+
+	if (v->initialised)
+		return -EEXIST;
+	c = xmalloc(sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	rc = copy_from_guest(c, arg, sizeof(*c)) ? -EFAULT : arch_set_vcpu_context(v, c);
+	xfree(c);
+	if (!rc)
+		v->initialised = true;
+	return rc;
+}
+
+long vcpu_bring_up(struct vcpu *v)
+{
+	if (v->runstate.state != RUNSTATE_offline)
+		return 0;
+	vcpu_runstate_change(v, RUNSTATE_runnable);
+	vcpu_start_periodic(v);
+	sched_add(v);
+	return 0;
+}
+
+/* VCPUOP_down: off the CPU until brought up again; the current one stops here. */
+void vcpu_take_down(struct vcpu *v)
+{
+	if (v->runstate.state == RUNSTATE_offline)
+		return;
+	timer_stop(&v->singleshot_timer);
+	timer_stop(&v->periodic_timer);
+	sched_remove(v);
+	if (v != current) {
+		vcpu_runstate_change(v, RUNSTATE_offline);
+		return;
+	}
+	guest_regs()->rax = 0;
+	v->down = true;
+	schedule();
 }
 
 long do_vcpu_op(int cmd, unsigned int vcpuid, uint64_t arg)
@@ -113,10 +164,12 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, uint64_t arg)
 	case VCPUOP_is_up:
 		return v->runstate.state != RUNSTATE_offline;
 	case VCPUOP_initialise:
-		return -EEXIST;		/* every vCPU hv has is already running */
+		return vcpu_initialise(v, arg);
 	case VCPUOP_up:
+		return v->initialised ? vcpu_bring_up(v) : -EINVAL;
 	case VCPUOP_down:
-		return v == current ? 0 : -EINVAL;
+		vcpu_take_down(v);
+		return 0;
 	case VCPUOP_get_runstate_info: {
 		struct vcpu_runstate_info info = v->runstate;
 

@@ -110,21 +110,13 @@ uint64_t zone_add_range(struct frame_zone *z, mfn_t start, mfn_t end)
 	return added;
 }
 
-mfn_t zone_alloc(struct frame_zone *z, unsigned int order)
+/* Take free block f (of order >= order) off its list; keep its first 2^order frames. */
+static mfn_t take_block(struct frame_zone *z, struct frame *f, unsigned int order)
 {
-	unsigned int o;
-	struct frame *f;
-	mfn_t mfn;
+	unsigned int o = f->order;
+	mfn_t mfn = mfn_of(z, f);
 
-	if (order > MAX_ORDER)
-		return INVALID_MFN;
-	for (o = order; o <= MAX_ORDER && list_empty(&z->free[o]); o++)
-		;
-	if (o > MAX_ORDER)
-		return INVALID_MFN;
-	f = list_first_entry(&z->free[o], struct frame, list);
 	pop_free(z, f);
-	mfn = mfn_of(z, f);
 	/* Split: give back the upper halves until the block has our order. */
 	while (o > order) {
 		o--;
@@ -132,6 +124,42 @@ mfn_t zone_alloc(struct frame_zone *z, unsigned int order)
 	}
 	mark_block(z, mfn, order, FRAME_ALLOCATED, FRAME_ALLOCATED_TAIL);
 	return mfn;
+}
+
+mfn_t zone_alloc(struct frame_zone *z, unsigned int order)
+{
+	unsigned int o;
+
+	if (order > MAX_ORDER)
+		return INVALID_MFN;
+	for (o = order; o <= MAX_ORDER && list_empty(&z->free[o]); o++)
+		;
+	if (o > MAX_ORDER)
+		return INVALID_MFN;
+	return take_block(z, list_first_entry(&z->free[o], struct frame, list), order);
+}
+
+mfn_t zone_alloc_below(struct frame_zone *z, unsigned int order, mfn_t limit)
+{
+	struct list_head *p;
+
+	if (order > MAX_ORDER)
+		return INVALID_MFN;
+	/* A block's first frames are its lowest: they are what we keep. */
+	for (unsigned int o = order; o <= MAX_ORDER; o++)
+		list_for_each(p, &z->free[o]) {
+			struct frame *f = list_entry(p, struct frame, list);
+
+			if (mfn_of(z, f) + (1UL << order) <= limit)
+				return take_block(z, f, order);
+		}
+	return INVALID_MFN;
+}
+
+void zone_split(struct frame_zone *z, mfn_t mfn, unsigned int order)
+{
+	for (mfn_t i = 0; i < (1UL << order); i++)
+		mark_block(z, mfn + i, 0, FRAME_ALLOCATED, FRAME_ALLOCATED_TAIL);
 }
 
 int zone_free(struct frame_zone *z, mfn_t mfn, unsigned int order)

@@ -11,6 +11,7 @@
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/multiboot2.h>
+#include <hv/page_types.h>
 #include <hv/panic.h>
 
 #define MAX_RESERVED (MB2_MAX_MODULES + 8)
@@ -145,8 +146,30 @@ mfn_t alloc_frames(unsigned int order)
 	return zone_alloc(&zone, order);
 }
 
+mfn_t alloc_frames_below(unsigned int order, mfn_t limit)
+{
+	return zone_alloc_below(&zone, order, limit);
+}
+
+void split_frames(mfn_t mfn, unsigned int order)
+{
+	zone_split(&zone, mfn, order);
+}
+
 void free_frames(mfn_t mfn, unsigned int order)
 {
+	/* No trace of a last owner may survive into the next allocation. */
+	for (mfn_t i = 0; i < (1UL << order); i++) {
+		struct frame *f = mfn_to_frame(mfn + i);
+
+		if (f) {
+			f->owner = NULL;
+			f->type = FT_NONE;
+			f->flags = 0;
+			f->type_count = 0;
+			f->refs = 0;
+		}
+	}
 	if (zone_free(&zone, mfn, order))
 		panic("mm: free_frames(%#lx, %u): not an allocated block", mfn, order);
 }
@@ -186,6 +209,27 @@ mfn_t frames_max_mfn(void)
 struct frame *mfn_to_frame(mfn_t mfn)
 {
 	return zone.table && mfn < zone.nr ? &zone.table[mfn] : NULL;
+}
+
+/*
+ * I/O memory, as Xen sees it: the first MiB and every frame the memory map
+ * does not call RAM. Such frames have no owner; who may map them is the
+ * PV MMU's question (io_frame_permitted).
+ */
+bool mfn_is_io(mfn_t mfn)
+{
+	return mfn < ((1UL << 20) >> PAGE_SHIFT) || mfn >= (1UL << 40) ||
+	       !is_ram(mfn << PAGE_SHIFT);
+}
+
+void *frame_contents(mfn_t mfn)
+{
+	return mfn_to_virt(mfn);
+}
+
+mfn_t frame_to_mfn(const struct frame *f)
+{
+	return (mfn_t)(f - zone.table) + zone.base;
 }
 
 bool frames_ready(void)

@@ -67,6 +67,14 @@ static bool refill(unsigned int c)
 	return true;
 }
 
+/* Bytes handed out and not yet freed (for leak checks: sysctl physinfo). */
+static size_t bytes_in_use;
+
+size_t heap_bytes_in_use(void)
+{
+	return bytes_in_use;
+}
+
 static void *alloc_large(size_t total)
 {
 	unsigned int order = 0;
@@ -81,6 +89,7 @@ static void *alloc_large(size_t total)
 	h->magic = MAGIC_USED;
 	h->class = CLASS_LARGE;
 	h->order = (uint8_t)order;
+	bytes_in_use += PAGE_SIZE << order;
 	return (char *)h + HDR_SIZE;
 }
 
@@ -100,6 +109,7 @@ void *xmalloc(size_t size)
 	o = free_lists[c];
 	free_lists[c] = o->next;
 	o->hdr.magic = MAGIC_USED;
+	bytes_in_use += 1UL << (c + MIN_CLASS_SHIFT);
 	return (char *)o + HDR_SIZE;
 }
 
@@ -127,10 +137,12 @@ void xfree(void *p)
 	}
 	if (h->class == CLASS_LARGE) {
 		h->magic = MAGIC_FREE;
+		bytes_in_use -= PAGE_SIZE << h->order;
 		pages.put(h, h->order);
 		return;
 	}
 	h->magic = MAGIC_FREE;
+	bytes_in_use -= 1UL << (h->class + MIN_CLASS_SHIFT);
 	((struct free_obj *)h)->next = free_lists[h->class];
 	free_lists[h->class] = (struct free_obj *)h;
 }

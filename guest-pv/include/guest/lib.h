@@ -59,6 +59,9 @@ void __noreturn spin_run(void);
 void sleep_run(void);
 void hammer_run(void);
 void echo_run(void);
+/* Isolation: a domU attacking, dom0 guarding its memory (kernel/attack.c). */
+void attack_run(void);
+void guard_run(void);
 
 /* panic.c */
 void __noreturn shutdown(unsigned int reason);

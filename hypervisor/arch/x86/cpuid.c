@@ -13,7 +13,9 @@
 /* Leaf 1 ecx/edx bits to hide. */
 #define L1_ECX_HIDE ((1u << 3) | (1u << 5) | (1u << 15) | (1u << 17) | (1u << 21) | \
 		     (1u << 24) | (1u << 26) | (1u << 27) | (1u << 28))	/* MONITOR VMX PDCM PCID X2APIC TSC_DEADLINE XSAVE OSXSAVE AVX */
-#define L1_EDX_HIDE ((1u << 1) | (1u << 3) | (1u << 12) | (1u << 13) | (1u << 17) | (1u << 21))	/* VME PSE MTRR PGE PSE36 DS */
+#define L1_EDX_HIDE ((1u << 1) | (1u << 3) | (1u << 7) | (1u << 12) | (1u << 13) | (1u << 14) | \
+		     (1u << 17) | (1u << 21) | (1u << 22) | (1u << 29))
+	/* VME PSE MCE MTRR PGE MCA PSE36 DS ACPI TM: machine checks and thermal stay hv's */
 /* Leaf 7.0 ebx: FSGSBASE, BMI-independent safety bits SMEP, SMAP, INVPCID, AVX2+... */
 #define L7_EBX_HIDE ((1u << 0) | (1u << 5) | (1u << 7) | (1u << 10) | (1u << 16) | (1u << 20) | \
 		     (1u << 26) | (1u << 27) | (1u << 28) | (1u << 30) | (1u << 31))	/* FSGSBASE AVX2 SMEP INVPCID AVX512* SMAP */

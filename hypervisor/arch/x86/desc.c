@@ -4,6 +4,7 @@
  * Double faults, NMIs and machine checks run on their own IST stacks so a
  * broken stack pointer still gets a register dump.
  */
+#include <hv/layout.h>
 #include <hv/lib.h>
 #include <hv/types.h>
 #include <asm/desc.h>
@@ -97,6 +98,38 @@ static void load_tables(void)
 	asm volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%ss" : : "r"(HV_DS));
 	asm volatile("ltr %w0" : : "r"(HV_TSS));
 	asm volatile("lidt %0" : : "m"(idtr));
+}
+
+/*
+ * Once paging is up, the CPU's GDT becomes a window of 16 pages: the first
+ * 14 show the running vCPU's GDT frames (pv/descriptor_tables.c), the last
+ * two are the static table's own pages, with hv's selectors and the TSS.
+ */
+paddr_t hv_gdt_page(unsigned int page)
+{
+	return virt_to_maddr((char *)gdt + page * PAGE_SIZE);
+}
+
+void gdt_load_window(uintptr_t va)
+{
+	struct desc_ptr gdtr = { sizeof(gdt) - 1, va };
+
+	asm volatile("lgdt %0" : : "m"(gdtr));
+}
+
+/* The LDT descriptor in hv's page points at base; 0 entries: no LDT. */
+void ldt_load(uintptr_t base, unsigned int entries)
+{
+	uint64_t limit = entries * 8UL - 1;
+
+	if (!entries) {
+		asm volatile("lldt %w0" : : "r"(0));
+		return;
+	}
+	gdt[HV_LDT >> 3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x82UL << 40) |
+			   (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+	gdt[(HV_LDT >> 3) + 1] = base >> 32;
+	asm volatile("lldt %w0" : : "r"(HV_LDT));
 }
 
 void descriptors_init(void)

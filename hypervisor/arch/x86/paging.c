@@ -14,6 +14,7 @@
 #include <hv/lib.h>
 #include <hv/m2p.h>
 #include <hv/mm.h>
+#include <hv/page_types.h>
 #include <hv/multiboot2.h>
 #include <hv/panic.h>
 #include <asm/page.h>
@@ -115,7 +116,9 @@ void paging_init(const struct boot_info *bi)
 		table_at(idle_l4, slot, slot == pt_index(M2P_VIRT_START, L4_SHIFT));
 	map_image();
 	map_direct(bi);
-	write_cr3(virt_to_maddr(idle_l4));
+	load_cr3(virt_to_maddr(idle_l4));
+	/* Xen's PAT, which PV guests' cache bits assume: WB, WT, UC-, UC, WC, WP, UC, UC. */
+	wrmsr(MSR_PAT, XEN_PAT);
 	/* Global pages for hv; FXSAVE/SSE state for guests (hv itself uses no SSE). */
 	write_cr4(read_cr4() | X86_CR4_PGE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
 	/*
@@ -143,10 +146,51 @@ void map_user_page_for_test(uintptr_t va, paddr_t pa)
 	map_4k_flags(va, pa, _PAGE_PRESENT | _PAGE_USER | _PAGE_RW, true);
 }
 
-void copy_hv_l4_slots(uint64_t *l4)
+void fill_hv_l4_slots(pte_t *l4)
 {
 	for (unsigned int slot = HV_SLOT_FIRST; slot <= HV_SLOT_LAST; slot++)
 		l4[slot] = idle_l4[slot];
+}
+
+/* The L1 entry for va in hv's own tables (shared by every address space). */
+pte_t *hv_l1e(uintptr_t va)
+{
+	pte_t *l3 = table_at(idle_l4, pt_index(va, L4_SHIFT), false);
+	pte_t *l2 = table_at(l3, pt_index(va, L3_SHIFT), false);
+	pte_t *l1 = table_at(l2, pt_index(va, L2_SHIFT), false);
+
+	return &l1[pt_index(va, L1_SHIFT)];
+}
+
+/*
+ * TLB upkeep. Guest mappings are never global, so loading any CR3
+ * forgets all of them. When a guest mapping goes away the TLB may still
+ * hold it; before the frame behind it changes role (type) or owner, the
+ * stale entry must go: tlb_flush_if_stale() flushes only if some mapping
+ * went away since the last load of CR3.
+ */
+static bool tlb_stale;
+
+void load_cr3(paddr_t cr3)
+{
+	write_cr3(cr3);
+	tlb_stale = false;
+}
+
+void flush_tlb_local(void)
+{
+	load_cr3(read_cr3());
+}
+
+void tlb_note_stale(void)
+{
+	tlb_stale = true;
+}
+
+void tlb_flush_if_stale(void)
+{
+	if (tlb_stale)
+		flush_tlb_local();
 }
 
 void *ioremap(paddr_t pa, size_t size)

@@ -52,4 +52,8 @@ int console_input_get(void);
 /* Write raw bytes (already formatted) to every console device. */
 void console_write(const char *s, size_t len);
 
+struct hv_sysctl_console;
+/* HV_SYSCTL_readconsole (common/console.c). */
+long console_read_ring(struct hv_sysctl_console *c);
+
 #endif

@@ -18,11 +18,14 @@
 #include <public/xen.h>
 #include <public/callback.h>
 #include <public/vcpu.h>
+#include <public/memory.h>
 #include <asm/traps.h>
 
 #define MAX_VIRT_CPUS 32
 #define NR_TRAPS 256
 #define HYPERCALL_TRACE 16
+#define DOMAIN_MAX_IO_RANGES 16
+#define DOMAIN_MAX_E820 8
 
 struct domain;
 struct evtchn;
@@ -51,15 +54,25 @@ struct vcpu {
 	bool fpu_ts;			/* virtual CR0.TS (fpu_taskswitch) */
 	uint64_t dr[8];			/* set_debugreg: DR0-3, DR6, DR7 (4 and 5 alias 6, 7) */
 	unsigned int iopl;		/* virtual IOPL (physdev set_iopl) */
+	/* Descriptor tables (arch/x86/pv/descriptor_tables.c). */
+	mfn_t gdt_frames[FIRST_RESERVED_GDT_PAGE];	/* each holds a FT_SEG_DESC ref */
+	unsigned int gdt_ents;
+	uint64_t ldt_base;		/* guest VA, MMUEXT_SET_LDT */
+	unsigned int ldt_ents;
+	mfn_t ldt_mapped[16];		/* LDT pages mapped in hv's window (0: not yet) */
 
 	/* Events and time. */
 	uint32_t virq_to_port[NR_VIRQS];
 	bool vcpu_info_registered;	/* VCPUOP_register_vcpu_info done */
+	mfn_t vcpu_info_mfn;		/* its frame, held writable while registered */
 	struct timer singleshot_timer;	/* VCPUOP_set_singleshot_timer, set_timer_op */
 	struct timer periodic_timer;
 	uint64_t periodic_period_ns;	/* 0: stopped */
 	struct vcpu_runstate_info runstate;
 	uint64_t runstate_guest;	/* guest VA of its runstate area, 0: none */
+
+	bool initialised;		/* has a context: built, or VCPUOP_initialise / domctl */
+	bool down;			/* took itself down (VCPUOP_down): offline once switched out */
 
 	/* Scheduling (common/schedule.c). */
 	struct list_head runq_link;	/* on the run queue while runnable */
@@ -73,6 +86,8 @@ struct vcpu {
 		long rc;
 	} trace[HYPERCALL_TRACE];
 	unsigned int trace_next;
+	bool in_multicall;		/* entries are not continued one by one */
+	uint64_t nr_user_entries, nr_user_exits;	/* iret to user / back to the kernel */
 
 	/* State hv saves while the vCPU is not running (arch/x86/pv/context.c). */
 	uint8_t fpu[512] __aligned(16);	/* FXSAVE image */
@@ -83,6 +98,7 @@ enum domain_state {
 	DOMAIN_RUNNING,
 	DOMAIN_SHUTDOWN,	/* asked to stop, with shutdown_reason */
 	DOMAIN_CRASHED,
+	DOMAIN_DYING,		/* destroyed; freed once no frame of it is referenced */
 };
 
 struct domain {
@@ -96,6 +112,8 @@ struct domain {
 
 	struct list_head pages;		/* frames the domain owns */
 	uint64_t tot_pages, max_pages;
+	unsigned int hv_pages;		/* hv's pages shared with it, not yet freed */
+	unsigned int pause_count;	/* HV_DOMCTL_pause: its vCPUs do not run while > 0 */
 	uint64_t vm_assist;		/* VMASST_TYPE_* bits */
 
 	struct shared_info *shared_info;	/* hv-allocated, mapped by the guest */
@@ -111,18 +129,65 @@ struct domain {
 
 	struct grant_table *grant_table;	/* common/grant_table.c */
 
+	/* I/O resources dom0 granted (HV_DOMCTL_*_permission). */
+	struct io_range { uint64_t first, count; } ioports[DOMAIN_MAX_IO_RANGES],
+		iomem[DOMAIN_MAX_IO_RANGES], irqs[DOMAIN_MAX_IO_RANGES];
+	unsigned int nr_ioports, nr_iomem, nr_irqs;
+	/* Pseudo-physical E820 the toolstack set (XENMEM_memory_map); 0: the default. */
+	struct xen_e820_entry e820[DOMAIN_MAX_E820];
+	unsigned int nr_e820;
+
+	char con_line[160];		/* console_io output until its newline */
+	unsigned int con_len;
+
 	unsigned int weight;		/* credit scheduler share (default 256) */
 	unsigned int cap;		/* % of one CPU, 0 = no cap */
 };
 
+/* vm_assist (#21): the assists a 64-bit PV guest may turn on. */
+#define PV64_VALID_ASSISTS ((1UL << VMASST_TYPE_4gb_segments) | \
+			    (1UL << VMASST_TYPE_4gb_segments_notify) | \
+			    (1UL << VMASST_TYPE_writable_pagetables) | \
+			    (1UL << VMASST_TYPE_pae_extended_cr3) | \
+			    (1UL << VMASST_TYPE_architectural_iopl) | \
+			    (1UL << VMASST_TYPE_runstate_update_flag) | \
+			    (1UL << VMASST_TYPE_m2p_strict))
+
 extern struct vcpu *current;
+/* The pseudo-domain DOMID_IO names as the owner of I/O memory. */
+extern struct domain *const dom_io;
 
 struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus,
 			     uint64_t max_pages);
 struct domain *domain_by_id(domid_t id);
 /* Give the domain one new frame (zeroed); INVALID_MFN when out of memory or over max. */
 mfn_t domain_alloc_frame(struct domain *d);
+/* 2^order contiguous frames, below MFN limit if nonzero; INVALID_MFN if none or over max. */
+mfn_t domain_alloc_frames(struct domain *d, unsigned int order, mfn_t limit);
+/* Give d an allocated block, zeroed, whatever its max (memory exchange). */
+void domain_assign_frames(struct domain *d, mfn_t mfn, unsigned int order);
 bool domain_owns(const struct domain *d, mfn_t mfn);
+struct frame;
+/* Make hv's page f one d may map (shared_info, grant frames). */
+void domain_share_hv_page(struct domain *d, struct frame *f);
+/* The owner lets go of f (ballooning, destruction); freed at its last reference. */
+void domain_unassign_frame(struct frame *f);
+/* The lowest unused domain id above 0, DOMID_INVALID if none. */
+domid_t domain_free_id(void);
+/* Stop another domain as if it had shut down (HV_DOMCTL_shutdown). */
+void domain_shutdown_other(struct domain *d, unsigned int reason);
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+/* Release everything d holds; it is freed (domain_reap) once nobody maps its frames. */
+int domain_destroy(struct domain *d);
+void domain_reap(void);
+struct hv_domctl_info;
+struct hv_domctl_range;
+void domain_get_info(const struct domain *d, struct hv_domctl_info *info);
+/* Grant or revoke I/O ports, I/O memory or IRQs (HV_DOMCTL_*_permission). */
+long domain_set_io_permission(struct domain *d, unsigned int cmd, const struct hv_domctl_range *r);
+/* Does d hold [first, first + count) of the ports / MFNs / IRQs given to it? */
+bool domain_io_allowed(const struct domain *d, unsigned int cmd, uint64_t first, uint64_t count);
 /* A guest broke the rules: record, report, and stop it (dom0: stop the machine). */
 void __noreturn domain_crash(struct domain *d, const char *why);
 /* The guest asked to stop (SCHEDOP_shutdown). */

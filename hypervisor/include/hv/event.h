@@ -8,6 +8,10 @@ struct domain;
 struct vcpu;
 
 int evtchn_domain_init(struct domain *d, unsigned int max_ports);
+/* Close every port of a dying domain (peers go back to waiting). */
+void evtchn_domain_release(struct domain *d);
+/* An unbound port of d that `remote` may bind (HV_DOMCTL_evtchn_alloc). */
+long evtchn_alloc_unbound_for(struct domain *d, domid_t remote, uint32_t *port);
 /* Raise the port a vCPU bound to `virq` (nothing if unbound). */
 void send_virq(struct vcpu *v, unsigned int virq);
 void send_global_virq(struct domain *d, unsigned int virq);
@@ -19,5 +23,8 @@ void vcpu_block(struct vcpu *v);
 void vcpu_init_time(struct vcpu *v);
 void vcpu_start_periodic(struct vcpu *v);
 void vcpu_runstate_change(struct vcpu *v, int state);
+/* Make an initialised vCPU run (VCPUOP_up, HV_DOMCTL_vcpu_up). */
+long vcpu_bring_up(struct vcpu *v);
+void vcpu_take_down(struct vcpu *v);
 
 #endif

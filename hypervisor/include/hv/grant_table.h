@@ -1,10 +1,54 @@
-/* Grant tables (common/grant_table.c); struct grant_table is private there. */
+/*
+ * Grant tables (common/grant_table.c: the table, its queries and copies;
+ * common/grant_map.c: mappings of granted frames). hv-internal.
+ */
 #ifndef HV_GRANT_TABLE_H
 #define HV_GRANT_TABLE_H
 
+#include <hv/types.h>
+#include <public/grant_table.h>
+
+#define GRANT_MAX_FRAMES 64		/* Xen's default max_grant_frames */
+#define GRANT_ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(struct grant_entry_v1))
+#define MAPTRACK_CHUNK 256		/* handles per allocation */
+#define MAPTRACK_MAX_CHUNKS 256		/* at most 65536 mappings per domain */
+
 struct domain;
-struct grant_table;
+
+/* What hv knows of one of the granter's entries while it is mapped. */
+struct active_grant {
+	uint32_t pins_ro, pins_rw;	/* mappings of the entry, read-only / writable */
+	domid_t grantee;		/* who maps it (fixed while pinned) */
+	mfn_t frame;			/* the frame, as read at the first mapping */
+};
+
+/* One mapping the domain made of another's grant (a grant handle). */
+struct maptrack {
+	uint32_t flags;			/* GNTMAP_host_map | device_map | readonly; 0: free */
+	grant_ref_t ref;
+	domid_t granter;
+	uint64_t host_addr;		/* as given, to find the PTE again */
+};
+
+struct grant_table {
+	unsigned int nr_frames, max_frames;
+	mfn_t frames[GRANT_MAX_FRAMES];
+	struct active_grant *active[GRANT_MAX_FRAMES];	/* one array per table frame */
+	struct maptrack *maptrack[MAPTRACK_MAX_CHUNKS];
+	unsigned int maptrack_chunks, maptrack_used;
+};
 
 int grant_table_init(struct domain *d);
+/* Domain destruction: its mappings of others' grants go, its table's frames are let go, then the rest. */
+void grant_release_mappings(struct domain *d);
+void grant_table_release_frames(struct domain *d);
+void grant_table_free(struct domain *d);
+/* Entry `ref` of d's table, or NULL past its end. */
+struct grant_entry_v1 *grant_entry(struct domain *d, grant_ref_t ref);
+struct active_grant *grant_active(struct domain *d, grant_ref_t ref);
+/* GNTTABOP_map_grant_ref, unmap_grant_ref, unmap_and_replace (grant_map.c). */
+long grant_map_batch(uint64_t arg, unsigned int count);
+long grant_unmap_batch(uint64_t arg, unsigned int count);
+long grant_unmap_and_replace_batch(uint64_t arg, unsigned int count);
 
 #endif

@@ -14,16 +14,36 @@ struct cpu_regs;
 void pv_hypercall(struct cpu_regs *regs);
 /* Run hypercall `nr` with its five arguments (also for multicall entries). */
 long hypercall_dispatch(uint64_t nr, const uint64_t args[5]);
+/*
+ * Stop a long hypercall here and have the guest re-issue it with these
+ * arguments (its `syscall` runs again): returns the value to return.
+ */
+long hypercall_continuation(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+			    uint64_t a5);
 struct vcpu;
+/* Other guest events in the same trace: exceptions (+ vector), irets, user syscalls. */
+#define TRACE_EXCEPTION 0x1000
+#define TRACE_IRET 0x2000
+#define TRACE_USER_SYSCALL 0x2001
+void trace_guest_event(struct vcpu *v, uint64_t what, uint64_t a0, uint64_t a1, uint64_t a2,
+		       uint64_t a3);
 /* Print v's last hypercalls (number, arguments, result). */
 void hypercall_trace_dump(const struct vcpu *v);
 
 long do_set_trap_table(uint64_t traps);
 long do_mmu_update(uint64_t reqs, unsigned int count, uint64_t done, unsigned int foreigndom);
 long do_stack_switch(uint64_t ss, uint64_t sp);
+long do_set_gdt(uint64_t frame_list, unsigned int entries);
+long do_domctl(uint64_t arg);
+long do_sysctl(uint64_t arg);
+long do_update_descriptor(uint64_t maddr, uint64_t desc);
+long do_mmuext_op(uint64_t ops, unsigned int count, uint64_t done, unsigned int foreigndom);
 long do_set_callbacks(uint64_t event, uint64_t failsafe, uint64_t syscall);
 long do_fpu_taskswitch(int set);
-long do_memory_op(unsigned int cmd, uint64_t arg);
+long do_memory_op(uint64_t cmd, uint64_t arg);
+/* memory_op's changes to a domain's memory (common/reservation.c). */
+long memory_reservation_op(unsigned int op, uint64_t start, uint64_t arg);
+long memory_exchange(uint64_t arg);
 long do_update_va_mapping(uint64_t va, uint64_t val, uint64_t flags);
 long do_xen_version(unsigned int cmd, uint64_t arg);
 long do_console_io(unsigned int cmd, unsigned int count, uint64_t buf);

@@ -4,6 +4,7 @@
  * addresses inside it so that guests and debuggers see familiar values:
  *
  *   0xffff800000000000 - 0xffff803fffffffff  read-only M2P (slot 256)
+ *   0xffff82c000000000 - +128 KiB            GDT and LDT windows (slot 261)
  *   0xffff82d040000000 - ...                 hv's image (slot 261)
  *   0xffff830000000000 - 0xffff87ffffffffff  direct map of all RAM (262-271)
  *
@@ -18,6 +19,9 @@
 #define DIRECTMAP_START    0xffff830000000000
 #define DIRECTMAP_END      0xffff880000000000
 #define M2P_VIRT_START     0xffff800000000000
+/* The running vCPU's GDT (16 pages) and LDT (16 pages), as the CPU sees them. */
+#define GDT_WINDOW_VIRT    0xffff82c000000000
+#define LDT_WINDOW_VIRT    (GDT_WINDOW_VIRT + 0x10000)
 #define M2P_VIRT_END       0xffff804000000000
 
 #define HV_SLOT_FIRST 256

@@ -11,7 +11,5 @@ mfn_t m2p_max_mfn(void);
 
 /* Map frames [mfn, mfn + n) at va in every address space, user read-only (paging.c). */
 void map_guest_readonly(uintptr_t va, mfn_t mfn, uint64_t n);
-/* Copy hv's L4 slots (256-271) into a guest L4 (paging.c). */
-void copy_hv_l4_slots(uint64_t *l4);
 
 #endif

@@ -27,13 +27,23 @@ enum frame_state {
 	FRAME_ALLOCATED_TAIL,	/* inside an allocated block */
 };
 
-/* What a domain's frame is used as (the PV MMU's page types). */
+/*
+ * What a domain's frame is used as: the PV MMU's page types (see
+ * mm/page_types.c). A frame holds one type at a time; the type can change
+ * only while no reference of the old type remains.
+ */
 enum frame_type {
-	FT_NONE = 0,		/* ordinary memory, may be mapped writable */
-	FT_L1, FT_L2, FT_L3, FT_L4,	/* validated page-table levels */
-	FT_SEG_DESC,		/* GDT/LDT frame */
-	FT_SHARED,		/* hv-owned page the guest may map (shared_info) */
+	FT_NONE = 0,		/* no use recorded yet */
+	FT_L1, FT_L2, FT_L3, FT_L4,	/* page-table levels, entries validated */
+	FT_SEG_DESC,		/* GDT/LDT frame, descriptors validated */
+	FT_WRITABLE,		/* mapped writable somewhere */
 };
+
+/* struct frame flags. */
+#define FRAME_VALIDATED 0x01	/* a page-table/descriptor type's entries hold their refs */
+#define FRAME_PINNED 0x02	/* MMUEXT_PIN_*: holds one type and one general ref */
+#define FRAME_HV_PAGE 0x04	/* hv's page shared with its owner (shared_info, grant frames) */
+#define FRAME_ASSIGNED 0x08	/* the owner's allocation holds one general ref */
 
 struct domain;
 
@@ -42,8 +52,10 @@ struct frame {
 	uint8_t state;		/* enum frame_state */
 	uint8_t order;		/* FRAME_FREE / ALLOCATED heads: block order */
 	uint8_t type;		/* enum frame_type */
-	uint8_t pinned;		/* page table pinned (MMUEXT_PIN_*) */
-	uint32_t flags;
+	uint8_t flags;		/* FRAME_* */
+	uint32_t type_count;	/* references of `type` */
+	uint32_t refs;		/* general references: mappings, pins, hv's own uses */
+	uint32_t rsvd;
 	struct domain *owner;	/* NULL: hv or free */
 };
 
@@ -60,6 +72,10 @@ void zone_init(struct frame_zone *z, struct frame *table, mfn_t base, mfn_t nr);
 /* Give [start, end) to the zone as free memory; returns frames added. */
 uint64_t zone_add_range(struct frame_zone *z, mfn_t start, mfn_t end);
 mfn_t zone_alloc(struct frame_zone *z, unsigned int order);
+/* As zone_alloc, with every frame of the block below MFN `limit`. */
+mfn_t zone_alloc_below(struct frame_zone *z, unsigned int order, mfn_t limit);
+/* Make an allocated block of 2^order frames 2^order blocks of one frame. */
+void zone_split(struct frame_zone *z, mfn_t mfn, unsigned int order);
 /* Returns 0, or -EINVAL for a frame that is not an allocated block head. */
 int zone_free(struct frame_zone *z, mfn_t mfn, unsigned int order);
 /* Take one specific free frame out of the zone (0 or -EBUSY). */
@@ -72,6 +88,8 @@ void early_mm_init(const struct boot_info *bi, paddr_t hv_start, paddr_t hv_end)
 /* Build the frame table and give all remaining RAM to the allocator. */
 void frames_init(const struct boot_info *bi);
 mfn_t alloc_frames(unsigned int order);
+mfn_t alloc_frames_below(unsigned int order, mfn_t limit);
+void split_frames(mfn_t mfn, unsigned int order);
 void free_frames(mfn_t mfn, unsigned int order);
 void *alloc_page(void);			/* one zeroed page, mapped; NULL if none */
 void free_page(void *va);
@@ -80,6 +98,7 @@ uint64_t frames_total_count(void);
 mfn_t frames_max_mfn(void);
 /* The frame-table entry of an allocator-managed frame, or NULL. */
 struct frame *mfn_to_frame(mfn_t mfn);
+mfn_t frame_to_mfn(const struct frame *f);
 
 /* True once frames_init has run: alloc_frames works, early_alloc_page does not. */
 bool frames_ready(void);
@@ -93,6 +112,7 @@ void memory_op_init(const struct boot_info *bi);
 void *xmalloc(size_t size);
 void *xzalloc(size_t size);
 void xfree(void *p);
+size_t heap_bytes_in_use(void);
 /* Page provider the heap draws from (hv: alloc_page/free_page). */
 struct heap_pages {
 	void *(*get)(unsigned int order);

@@ -30,6 +30,10 @@
 #define XENMEM_reserved_device_memory_map 27
 #define XENMEM_acquire_resource     28
 
+/* memory_op's cmd: the op in the low bits, where a continued call resumes above. */
+#define MEMOP_EXTENT_SHIFT          6
+#define MEMOP_CMD_MASK              ((1U << MEMOP_EXTENT_SHIFT) - 1)
+
 /* xen_memory_reservation.mem_flags: low 8 bits = highest address bit wanted. */
 #define XENMEMF_address_bits(x)     ((uint32_t)(x) & 0xffU)
 #define XENMEMF_get_address_bits(x) ((uint32_t)(x) & 0xffU)

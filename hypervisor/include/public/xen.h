@@ -132,6 +132,9 @@ struct mmu_update {
 typedef struct mmu_update mmu_update_t;
 #endif
 
+/* In count: a continuation of a preempted mmu_update/mmuext_op (done is read back). */
+#define MMU_UPDATE_PREEMPTED        (~(~0U >> 1))
+
 /* mmuext_op (#26) commands. */
 #define MMUEXT_PIN_L1_TABLE         0
 #define MMUEXT_PIN_L2_TABLE         1

@@ -75,6 +75,7 @@ int main(void)
 	srunner_add_suite(sr, dom0_sizing_suite());
 	srunner_add_suite(sr, vsnprintf_suite());
 	srunner_add_suite(sr, elf_pv_suite());
+	srunner_add_suite(sr, page_types_suite());
 	srunner_add_suite(sr, xz_suite());
 	srunner_add_suite(sr, bzimage_suite());
 	srunner_run_all(sr, CK_NORMAL);

@@ -23,6 +23,7 @@ Suite *cmdline_suite(void);
 Suite *dom0_sizing_suite(void);
 Suite *vsnprintf_suite(void);
 Suite *elf_pv_suite(void);
+Suite *page_types_suite(void);
 Suite *xz_suite(void);
 Suite *bzimage_suite(void);
 

@@ -5,8 +5,13 @@
  * time, refreshed whenever a vCPU is scheduled in.
  */
 #include <hv/domain.h>
+#include <hv/errno.h>
+#include <hv/layout.h>
+#include <hv/lib.h>
+#include <hv/page_types.h>
 #include <hv/sched.h>
 #include <hv/time.h>
+#include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
 
@@ -26,7 +31,8 @@ static void save_vcpu(struct vcpu *v)
 
 static void load_vcpu(struct vcpu *v)
 {
-	write_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
+	load_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
+	pv_load_descriptor_tables(v);
 	wrmsr(MSR_FS_BASE, v->fs_base);
 	wrmsr(MSR_GS_BASE, v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
 	wrmsr(MSR_KERNEL_GS_BASE, v->kernel_mode ? v->gs_base_user : v->gs_base_kernel);
@@ -49,4 +55,103 @@ void arch_switch_to(struct vcpu *prev, struct vcpu *next)
 	if (prev && prev->domain->state == DOMAIN_RUNNING)
 		save_vcpu(prev);
 	load_vcpu(next);
+}
+
+/* A dying vCPU's page-table and descriptor-table references. */
+void arch_vcpu_release(struct vcpu *v)
+{
+	if (v->kernel_l4)
+		frame_put_and_type(mfn_to_frame(v->kernel_l4));
+	if (v->user_l4)
+		frame_put_and_type(mfn_to_frame(v->user_l4));
+	v->kernel_l4 = v->user_l4 = 0;
+	pv_destroy_descriptor_tables(v);
+}
+
+/* Everything of a context that becomes an address must be canonical. */
+static bool context_addresses_ok(const struct vcpu_guest_context *c)
+{
+	const uint64_t a[] = {
+		c->user_regs.rip, c->user_regs.rsp, c->kernel_sp, c->event_callback_eip,
+		c->failsafe_callback_eip, c->syscall_callback_eip, c->fs_base, c->gs_base_kernel,
+		c->gs_base_user, c->ldt_base,
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(a); i++)
+		if (!is_canonical(a[i]))
+			return false;
+	for (unsigned int i = 0; i < NR_TRAPS; i++)
+		if (c->trap_ctxt[i].address && !is_canonical(c->trap_ctxt[i].address))
+			return false;
+	return true;
+}
+
+/*
+ * A vCPU's whole state from the toolstack (HV_DOMCTL_set_vcpu_context,
+ * like Xen's setvcpucontext): registers, page tables, descriptor tables,
+ * trap table, callbacks. Everything is checked and every reference taken
+ * before anything changes, so a refused context leaves the vCPU as it
+ * was. The vCPU starts in guest kernel mode on the flat selectors.
+ */
+long arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+	struct domain *d = v->domain;
+	mfn_t cr3 = c->ctrlreg[3] >> PAGE_SHIFT, ucr3 = c->ctrlreg[1] >> PAGE_SHIFT;
+	const struct cpu_user_regs *r = &c->user_regs;
+	long rc;
+
+	if (!(c->flags & VGCF_in_kernel) || !context_addresses_ok(c) ||
+	    c->gdt_ents > FIRST_RESERVED_GDT_ENTRY || (c->vm_assist & ~PV64_VALID_ASSISTS) ||
+	    c->ldt_ents > 8192 || (c->ldt_ents && (c->ldt_base & (PAGE_SIZE - 1))))
+		return -EINVAL;
+	rc = frame_get_and_type(cr3, d, FT_L4);
+	if (rc)
+		return rc;
+	if (ucr3 && (rc = frame_get_and_type(ucr3, d, FT_L4))) {
+		frame_put_and_type(mfn_to_frame(cr3));
+		return rc;
+	}
+	/* The old page tables and descriptor tables go; the new GDT comes. */
+	arch_vcpu_release(v);
+	v->kernel_l4 = cr3;
+	v->user_l4 = ucr3;
+	rc = pv_set_gdt(v, c->gdt_frames, (unsigned int)c->gdt_ents);
+	if (rc)
+		return rc;		/* the page tables stay: a GDT can be set later */
+	pv_set_ldt(v, c->ldt_base, (unsigned int)c->ldt_ents);
+
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.r15 = r->r15; v->regs.r14 = r->r14; v->regs.r13 = r->r13; v->regs.r12 = r->r12;
+	v->regs.rbp = r->rbp; v->regs.rbx = r->rbx; v->regs.r11 = r->r11; v->regs.r10 = r->r10;
+	v->regs.r9 = r->r9; v->regs.r8 = r->r8; v->regs.rax = r->rax; v->regs.rcx = r->rcx;
+	v->regs.rdx = r->rdx; v->regs.rsi = r->rsi; v->regs.rdi = r->rdi;
+	v->regs.rip = r->rip;
+	v->regs.rsp = r->rsp;
+	v->regs.cs = FLAT_KERNEL_CS;
+	v->regs.ss = FLAT_KERNEL_SS;
+	v->regs.rflags = (r->rflags & ~(uint64_t)(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT)) |
+			 X86_EFLAGS_IF | 2;
+	v->kernel_mode = true;
+	memcpy(v->traps, c->trap_ctxt, sizeof(v->traps));
+	for (unsigned int i = 0; i < NR_TRAPS; i++)
+		v->traps[i].vector = (uint8_t)i;
+	v->event_cb = (struct pv_callback){ c->event_callback_eip, true };
+	v->failsafe_cb = (struct pv_callback){ c->failsafe_callback_eip,
+					       c->flags & VGCF_failsafe_disables_events };
+	v->syscall_cb = (struct pv_callback){ c->syscall_callback_eip,
+					      c->flags & VGCF_syscall_disables_events };
+	v->kernel_ss = c->kernel_ss;
+	v->kernel_sp = c->kernel_sp;
+	v->fs_base = c->fs_base;
+	v->gs_base_kernel = c->gs_base_kernel;
+	v->gs_base_user = c->gs_base_user;
+	d->vm_assist = c->vm_assist;
+	v->fpu_initialised = c->flags & VGCF_i387_valid;
+	if (v->fpu_initialised) {
+		memcpy(v->fpu, c->fpu_ctxt, sizeof(v->fpu));
+		/* MXCSR (bytes 24-27) with reserved bits would make fxrstor fault in hv. */
+		v->fpu[26] = v->fpu[27] = 0;
+		v->fpu[24] &= (uint8_t)~0x40;
+	}
+	return 0;
 }

@@ -26,6 +26,7 @@
 #include <hv/lib.h>
 #include <hv/m2p.h>
 #include <hv/mm.h>
+#include <hv/page_types.h>
 #include <hv/cmdline.h>
 #include <hv/multiboot2.h>
 #include <hv/panic.h>
@@ -121,14 +122,13 @@ static int compute_layout(const struct pv_image *img, uint64_t initrd_len, uint6
 	return 0;
 }
 
-/* The next page-table frame from the pool, typed and zeroed. */
-static pte_t *new_table(struct builder *b, enum frame_type type, mfn_t *mfn)
+/* The next page-table frame from the pool, zeroed (typed when the L4 is validated). */
+static pte_t *new_table(struct builder *b, mfn_t *mfn)
 {
 	pte_t *t;
 
 	BUG_ON(b->pool_next >= b->pool_end);
 	*mfn = b->p2m[b->pool_next++];
-	mfn_to_frame(*mfn)->type = type;
 	t = mfn_to_virt(*mfn);
 	memset(t, 0, PAGE_SIZE);
 	return t;
@@ -138,7 +138,6 @@ static pte_t *new_table(struct builder *b, enum frame_type type, mfn_t *mfn)
 static void map_pfn(struct builder *b, mfn_t l4, uint64_t va, uint64_t pfn, pte_t flags)
 {
 	static const unsigned int shift[] = { L4_SHIFT, L3_SHIFT, L2_SHIFT };
-	static const enum frame_type below[] = { FT_L3, FT_L2, FT_L1 };
 	pte_t *table = mfn_to_virt(l4);
 
 	for (unsigned int i = 0; i < 3; i++) {
@@ -146,7 +145,7 @@ static void map_pfn(struct builder *b, mfn_t l4, uint64_t va, uint64_t pfn, pte_
 		mfn_t mfn;
 
 		if (!(*e & _PAGE_PRESENT)) {
-			new_table(b, below[i], &mfn);
+			new_table(b, &mfn);
 			*e = (mfn << PAGE_SHIFT) | PTE_GUEST | _PAGE_RW;
 		}
 		table = mfn_to_virt((*e & PTE_ADDR_MASK) >> PAGE_SHIFT);
@@ -163,8 +162,8 @@ static mfn_t build_page_tables(struct builder *b)
 
 	b->pool_next = pt_first;
 	b->pool_end = pt_first + l->nr_pt;
-	l4 = new_table(b, FT_L4, &l4_mfn);
-	copy_hv_l4_slots(l4);
+	l4 = new_table(b, &l4_mfn);
+	fill_hv_l4_slots(l4);
 	for (uint64_t pfn = 0; pfn < l->boot_pfns; pfn++) {
 		bool pt = pfn >= pt_first && pfn < pt_first + l->nr_pt;
 
@@ -177,7 +176,6 @@ static mfn_t build_page_tables(struct builder *b)
 		for (uint64_t i = 0; i < l->p2m_pages; i++)
 			map_pfn(b, l4_mfn, l->p2m_va + (i << PAGE_SHIFT), l->p2m_pfn + i, PTE_GUEST_RW);
 	}
-	mfn_to_frame(l4_mfn)->pinned = 1;	/* the builder's L4 starts pinned */
 	return l4_mfn;
 }
 
@@ -299,6 +297,7 @@ static void init_vcpu0(struct builder *b, mfn_t l4)
 	v->regs.rflags = 0x202;
 	v->kernel_l4 = l4;
 	v->kernel_mode = true;
+	v->initialised = true;
 }
 
 static void print_layout(const struct builder *b, uint64_t initrd_len)
@@ -384,6 +383,13 @@ static struct domain *build_pv_domain(const struct build_args *a)
 	if (img.hypercall_page)
 		fill_hypercall_page(pfn_to_virt(&b, pfn_of(&b.lay, img.hypercall_page)));
 	fill_start_info(&b, a->kernel, initrd_len, l4);
+	/*
+	 * The tables become the PV MMU's: validating the L4 types every table
+	 * below it and takes every entry's references. It starts pinned (Linux
+	 * unpins it) and in CR3, each holding its own reference.
+	 */
+	if (frame_pin(l4, b.d, FT_L4) || frame_get_and_type(l4, b.d, FT_L4))
+		panic("%s: hv built page tables its own PV MMU refuses", a->who);
 	init_vcpu0(&b, l4);
 	b.d->p2m_size = b.nr_pages;
 	pr_info("domain %u: %s %s kernel, entry %#lx, %lu pages (%lu MiB), weight %u%s\n",
@@ -479,7 +485,7 @@ struct domain *dom0_build(const struct boot_info *bi)
 	for (unsigned int i = 0; i < nr_domu_specs; i++)
 		free -= MIN(free / 2, domu_specs[i].mem + 4 * MIB);
 	a.nr_pages = dom0_mem_size(free) >> PAGE_SHIFT;
-	a.max_pages = dom0_mem_max(free) >> PAGE_SHIFT;
+	a.max_pages = dom0_mem_has_max() ? dom0_mem_max(free) >> PAGE_SHIFT : 0xffffffffUL;
 	d = build_pv_domain(&a);
 	kernel_image_put(&k);
 	return d;

@@ -8,6 +8,7 @@
 #include <hv/guest_access.h>
 #include <hv/layout.h>
 #include <hv/lib.h>
+#include <public/hvctl.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/traps.h>
@@ -19,9 +20,6 @@
 #define MSR_UCODE_REV 0x8b
 #define MSR_ARCH_CAPABILITIES 0x10a
 #define MSR_MISC_ENABLE 0x1a0
-#define MSR_PAT 0x277
-/* Xen's PAT: WB, WT, UC-, UC, WC, WP, UC, UC (Linux derives its cache bits from it). */
-#define XEN_PAT 0x0000050100070406UL
 
 static const uint8_t forced_prefix[] = { 0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2 };
 
@@ -175,8 +173,9 @@ static bool emulate_port_io(struct cpu_regs *regs, const uint8_t *insn, unsigned
 	}
 	if (v->iopl < 1)
 		return false;
-	real = v->domain->initial && !port_reserved(port) &&
-	       !(port_reserved((uint16_t)(port + size - 1)));
+	real = !port_reserved(port) && !port_reserved((uint16_t)(port + size - 1)) &&
+	       (v->domain->initial ||
+		domain_io_allowed(v->domain, HV_DOMCTL_ioport_permission, port, size));
 	if (in) {
 		uint32_t val = 0xffffffff;
 
@@ -214,6 +213,15 @@ bool pv_emulate_privileged(struct cpu_regs *regs)
 		len = 1;
 	}
 	if (insn[0] == 0xf4) {				/* hlt: the guest is idle */
+		regs->rip += len + 1;
+		return true;
+	}
+	/*
+	 * cli/sti with a virtual IOPL: skipped, as Xen does (its event mask
+	 * would stay set through a popf it cannot see). Linux runs one in
+	 * this_cpu_cmpxchg16b_emu before its alternatives are patched.
+	 */
+	if ((insn[0] == 0xfa || insn[0] == 0xfb) && v->iopl >= 1) {
 		regs->rip += len + 1;
 		return true;
 	}

@@ -16,6 +16,7 @@
 #include <hv/lib.h>
 #include <hv/sched.h>
 #include <public/arch-x86_64.h>
+#include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/traps.h>
@@ -60,7 +61,11 @@ void __noreturn pv_crash(struct cpu_regs *regs, const char *fmt, ...)
 static void toggle_guest_mode(struct vcpu *v)
 {
 	v->kernel_mode = !v->kernel_mode;
-	write_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
+	if (v->kernel_mode)
+		v->nr_user_exits++;
+	else
+		v->nr_user_entries++;
+	load_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
 	asm volatile("swapgs");
 }
 
@@ -164,6 +169,9 @@ static void guest_exception(struct cpu_regs *regs)
 	unsigned int vec = regs->entry_vector;
 	uint32_t ec = regs->error_code;
 
+	trace_guest_event(current, TRACE_EXCEPTION + vec, regs->rip, ec,
+			  vec == TRAP_PF ? read_cr2() : 0, current->kernel_mode);
+
 	switch (vec) {
 	case TRAP_GP:
 		if (software_interrupt(regs))
@@ -175,12 +183,25 @@ static void guest_exception(struct cpu_regs *regs)
 		if (pv_emulate_forced_cpuid(regs))
 			return;
 		break;
-	case TRAP_PF:
-		current->vcpu_info->arch.cr2 = read_cr2();
+	case TRAP_PF: {
+		uint64_t cr2 = read_cr2(), at;
+
+		/* The CPU reached an LDT page hv maps only on first use. */
+		if (cr2 >= LDT_WINDOW_VIRT && cr2 < LDT_WINDOW_VIRT + 16 * PAGE_SIZE) {
+			if (!(ec & PFEC_RSVD) && pv_map_ldt_page(regs, cr2, &at))
+				return;
+			cr2 = at;
+		} else if (current->kernel_mode && (ec & (PFEC_P | PFEC_W | PFEC_RSVD)) == (PFEC_P | PFEC_W) &&
+			   (current->domain->vm_assist & (1UL << VMASST_TYPE_writable_pagetables)) &&
+			   pv_emulate_pt_write(regs, cr2)) {
+			return;
+		}
+		current->vcpu_info->arch.cr2 = cr2;
 		/* Hardware says "user" for every ring-3 access; the guest wants its own mode. */
 		if (current->kernel_mode)
-			ec &= ~4u;
+			ec &= ~PFEC_U;
 		break;
+	}
 	case TRAP_NM:
 		/* Lazy FPU: the guest set its virtual TS; the first FPU use clears it. */
 		asm volatile("clts");
@@ -205,6 +226,40 @@ void pv_trap(struct cpu_regs *regs)
 	pv_check_events(regs);
 }
 
+#define DESC_P (1UL << 47)
+#define DESC_S (1UL << 44)		/* code or data */
+#define DESC_CODE (1UL << 43)
+#define DESC_WRITABLE (1UL << 41)	/* data: writable */
+#define DESC_DPL3 (3UL << 45)
+#define DESC_L (1UL << 53)
+
+/*
+ * The selectors iret may load: the flat ring-3 ones, or a present DPL-3
+ * code (CS) or writable data (SS) descriptor of the guest's own GDT —
+ * Linux returns to user space on its __USER_CS/__USER_DS. Checked here so
+ * that the real iretq never faults inside hv.
+ */
+static bool iret_cs_ok(const struct vcpu *v, uint64_t cs)
+{
+	uint64_t d;
+
+	if ((cs | 3) == FLAT_RING3_CS64 || (cs | 3) == FLAT_RING3_CS32)
+		return true;
+	d = pv_gdt_descriptor(v, (unsigned int)cs);
+	return (d & (DESC_P | DESC_S | DESC_CODE | DESC_DPL3)) == (DESC_P | DESC_S | DESC_CODE | DESC_DPL3);
+}
+
+static bool iret_ss_ok(const struct vcpu *v, uint64_t ss)
+{
+	uint64_t d;
+
+	if ((ss | 3) == FLAT_RING3_SS64)
+		return true;
+	d = pv_gdt_descriptor(v, (unsigned int)ss);
+	return (d & (DESC_P | DESC_S | DESC_CODE | DESC_WRITABLE | DESC_DPL3)) ==
+	       (DESC_P | DESC_S | DESC_WRITABLE | DESC_DPL3);
+}
+
 /*
  * iret (#23): the guest's stack holds struct iret_context. Everything in it
  * is the guest's choice, so each field is checked before it reaches the
@@ -217,14 +272,14 @@ static void pv_iret(struct cpu_regs *regs)
 
 	if (copy_from_guest(&c, regs->rsp, sizeof(c)))
 		pv_crash(regs, "iret: unreadable frame at %#lx", regs->rsp);
+	trace_guest_event(v, TRACE_IRET, c.rip, c.cs, c.rsp, 0);
 	/* Bits 32+ of a bounce frame's CS hold the saved event mask: not a selector. */
 	c.cs &= 0xffff;
 	c.ss &= 0xffff;
 	if (!is_canonical(c.rip) || !is_canonical(c.rsp))
 		pv_crash(regs, "iret: non-canonical rip %#lx or rsp %#lx", c.rip, c.rsp);
-	if (((c.cs | 3) != FLAT_RING3_CS64 && (c.cs | 3) != FLAT_RING3_CS32) ||
-	    (c.ss | 3) != FLAT_RING3_SS64)
-		pv_crash(regs, "iret: selectors cs %#lx ss %#lx are not the flat ring-3 ones", c.cs, c.ss);
+	if (!iret_cs_ok(v, c.cs) || !iret_ss_ok(v, c.ss))
+		pv_crash(regs, "iret: cs %#lx or ss %#lx is not a usable ring-3 selector", c.cs, c.ss);
 	/* RPL 3 in the frame returns to guest user mode, on the user page table. */
 	if ((c.cs & 3) == 3 && v->kernel_mode) {
 		if (!v->user_l4)
@@ -235,7 +290,7 @@ static void pv_iret(struct cpu_regs *regs)
 	regs->rip = c.rip;
 	regs->rsp = c.rsp;
 	regs->cs = c.cs | 3;
-	regs->ss = FLAT_RING3_SS64;
+	regs->ss = c.ss | 3;
 	regs->rflags = (c.rflags & ~(uint64_t)(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
 	if (!(c.flags & (1u << _VGCF_in_syscall))) {
 		regs->r11 = c.r11;
@@ -257,6 +312,7 @@ static void user_syscall(struct cpu_regs *regs)
 	const struct pv_callback *cb =
 		regs->entry_vector == TRAP_SYSCALL32 ? &v->syscall32_cb : &v->syscall_cb;
 
+	trace_guest_event(v, TRACE_USER_SYSCALL, regs->rax, regs->rip, 0, 0);
 	if (!cb->address) {
 		regs->rip -= 2;
 		pv_inject(regs, TRAP_UD, false, 0);

@@ -14,6 +14,7 @@
 #define HV_CS 0xe008
 #define HV_DS 0xe010
 #define HV_TSS 0xe040
+#define HV_LDT 0xe050
 
 /* Interrupt stack table slots. */
 #define IST_DF 1
@@ -22,6 +23,12 @@
 
 #ifndef __ASSEMBLER__
 void descriptors_init(void);
+/* The GDT window (pv/descriptor_tables.c) and hv's pages in it. */
+paddr_t hv_gdt_page(unsigned int page);
+void gdt_load_window(uintptr_t va);
+void ldt_load(uintptr_t base, unsigned int entries);
+/* A guest segment descriptor, checked and fixed up (pv/descriptor_check.c). */
+bool check_descriptor(uint64_t *desc);
 /* Bounds of the stack the CPU is running on (for stack traces). */
 bool stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi);
 #endif

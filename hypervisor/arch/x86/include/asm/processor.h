@@ -14,6 +14,9 @@
 #define X86_CR4_OSXMMEXCPT (1u << 10)
 #define X86_CR4_SMEP (1u << 20)
 
+#define MSR_PAT 0x277
+/* Xen's PAT (guests' cache bits assume it): WB, WT, UC-, UC, WC, WP, UC, UC. */
+#define XEN_PAT 0x0000050100070406UL
 #define MSR_EFER 0xc0000080
 #define EFER_SCE (1u << 0)
 #define EFER_LME (1u << 8)
@@ -26,6 +29,11 @@
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
+#define X86_EFLAGS_CF (1u << 0)
+#define X86_EFLAGS_PF (1u << 2)
+#define X86_EFLAGS_AF (1u << 4)
+#define X86_EFLAGS_ZF (1u << 6)
+#define X86_EFLAGS_SF (1u << 7)
 #define X86_EFLAGS_TF (1u << 8)
 #define X86_EFLAGS_IF (1u << 9)
 #define X86_EFLAGS_DF (1u << 10)
@@ -34,6 +42,7 @@
 #define X86_EFLAGS_RF (1u << 16)
 #define X86_EFLAGS_VM (1u << 17)
 #define X86_EFLAGS_AC (1u << 18)
+#define X86_EFLAGS_OF (1u << 11)
 
 #ifndef __ASSEMBLER__
 #include <hv/types.h>

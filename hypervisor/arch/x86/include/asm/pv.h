@@ -18,6 +18,23 @@ bool pv_emulate_privileged(struct cpu_regs *regs);
 bool pv_emulate_forced_cpuid(struct cpu_regs *regs);
 /* Put a vCPU's debug registers into the CPU (arch/x86/pv/callback.c). */
 void load_debug_registers(const struct vcpu *v);
+/* The L1 entry mapping va in v's kernel page tables, or NULL (pv/mm.c). */
+uint64_t *guest_kernel_l1e(const struct vcpu *v, uint64_t va, uint64_t *l1_mfn);
+/* Writable page tables: emulate a guest write to one of its L1s (pv/ro_page_fault.c). */
+bool pv_emulate_pt_write(struct cpu_regs *regs, uint64_t addr);
+/* Descriptor tables (pv/descriptor_tables.c). */
+void pv_descriptor_tables_init(void);
+long pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int entries);
+long pv_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned int entries);
+void pv_destroy_ldt_mappings(struct vcpu *v);
+/* A #PF in hv's LDT window: map the guest's LDT page, or say where it failed. */
+bool pv_map_ldt_page(struct cpu_regs *regs, uint64_t addr, uint64_t *guest_addr);
+/* Make v's GDT and LDT the CPU's (context switch). */
+void pv_load_descriptor_tables(struct vcpu *v);
+/* Descriptor `sel` of v's GDT (0 if none), for checking iret's selectors. */
+uint64_t pv_gdt_descriptor(const struct vcpu *v, unsigned int sel);
+/* Release everything a vCPU's descriptor tables hold (domain teardown). */
+void pv_destroy_descriptor_tables(struct vcpu *v);
 /* The CPUID a PV guest sees (arch/x86/cpuid.c). */
 void guest_cpuid(const struct domain *d, uint32_t leaf, uint32_t sub, uint32_t r[4]);
 

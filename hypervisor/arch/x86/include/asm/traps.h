@@ -22,6 +22,12 @@
 #define TRAP_XM 19
 #define TRAP_VE 20
 #define TRAP_CP 21
+/* Page-fault error code bits. */
+#define PFEC_P 0x01
+#define PFEC_W 0x02
+#define PFEC_U 0x04
+#define PFEC_RSVD 0x08
+#define PFEC_I 0x10
 /* Pseudo-vectors in cpu_regs.entry_vector for guest syscalls. */
 #define TRAP_SYSCALL 0x100
 #define TRAP_SYSCALL32 0x101

@@ -1,0 +1,369 @@
+/*
+ * Mapping granted frames (pv-abi.md §10): GNTTABOP_map_grant_ref,
+ * unmap_grant_ref and unmap_and_replace, for PV host mappings.
+ *
+ * A mapping is recorded twice: in the grantee's maptrack (the handle it
+ * gets back, saying what it mapped and where) and in the granter's active
+ * entry (how many mappings pin the entry, by whom, of which frame), which
+ * keeps GTF_reading/GTF_writing set in the shared entry for as long as a
+ * mapping exists. The mapping holds a general reference on the frame, and
+ * a FT_WRITABLE one if it is writable, so a granted frame can neither be
+ * freed nor become a page table while mapped. The PTE itself carries
+ * _PAGE_GNTTAB: only these ops may remove it (mm/page_types.c).
+ *
+ * Status values and the order of the checks follow Xen 4.17.
+ */
+#include <hv/console.h>
+#include <hv/domain.h>
+#include <hv/grant_table.h>
+#include <hv/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/mm.h>
+#include <hv/page_types.h>
+#include <public/grant_table.h>
+#include <asm/page.h>
+#include <asm/pv.h>
+
+#define MAP_KINDS (GNTMAP_host_map | GNTMAP_device_map)
+
+/* ---- maptrack ------------------------------------------------------------ */
+
+static struct maptrack *maptrack_entry(struct grant_table *gt, uint32_t handle)
+{
+	if (handle >= gt->maptrack_chunks * MAPTRACK_CHUNK)
+		return NULL;
+	return &gt->maptrack[handle / MAPTRACK_CHUNK][handle % MAPTRACK_CHUNK];
+}
+
+/* A free handle, growing the table by a chunk when full; ~0u if none. */
+static uint32_t maptrack_get(struct grant_table *gt)
+{
+	uint32_t h;
+
+	for (h = 0; h < gt->maptrack_chunks * MAPTRACK_CHUNK; h++)
+		if (!maptrack_entry(gt, h)->flags)
+			return h;
+	if (gt->maptrack_chunks == MAPTRACK_MAX_CHUNKS)
+		return ~0u;
+	gt->maptrack[gt->maptrack_chunks] = xzalloc(MAPTRACK_CHUNK * sizeof(struct maptrack));
+	if (!gt->maptrack[gt->maptrack_chunks])
+		return ~0u;
+	return gt->maptrack_chunks++ * MAPTRACK_CHUNK;
+}
+
+/* ---- the granter's entry -------------------------------------------------- */
+
+/*
+ * Mark the shared entry in use for a new mapping: on first use it must
+ * permit access to `grantee`; a writable mapping needs a writable grant.
+ * The granter may change the entry under us, hence compare-and-swap on
+ * its {flags, domid} word, a few times at most.
+ */
+static int16_t pin_shared_entry(struct grant_entry_v1 *e, const struct active_grant *act,
+				domid_t grantee, bool readonly)
+{
+	uint32_t *word = (uint32_t *)e;
+
+	for (unsigned int tries = 0; tries < 5; tries++) {
+		uint32_t old = __atomic_load_n(word, __ATOMIC_SEQ_CST), new = old | GTF_reading;
+		uint16_t flags = (uint16_t)old;
+
+		if (!(act->pins_ro + act->pins_rw) &&
+		    ((flags & (GTF_type_mask | GTF_sub_page)) != GTF_permit_access ||
+		     (domid_t)(old >> 16) != grantee))
+			return GNTST_general_error;
+		if (!readonly) {
+			if (flags & GTF_readonly)
+				return GNTST_general_error;
+			new |= GTF_writing;
+		}
+		if (__atomic_compare_exchange_n(word, &old, new, false, __ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
+			return GNTST_okay;
+	}
+	return GNTST_general_error;	/* the granter keeps changing it */
+}
+
+/* After a mapping went: the flags say what mappings remain. */
+static void unpin_shared_entry(struct grant_entry_v1 *e, const struct active_grant *act)
+{
+	uint16_t clear = 0;
+
+	if (!act->pins_rw)
+		clear |= GTF_writing;
+	if (!act->pins_ro && !act->pins_rw)
+		clear |= GTF_reading;
+	if (clear)
+		__atomic_fetch_and(&e->flags, (uint16_t)~clear, __ATOMIC_SEQ_CST);
+}
+
+/* ---- the grantee's page tables -------------------------------------------- */
+
+/* The L1 slot host_addr names: a PTE's machine address, or a linear address. */
+static bool host_slot(uint64_t host_addr, uint32_t flags, mfn_t *l1, unsigned int *idx)
+{
+	struct vcpu *v = current;
+
+	if (flags & GNTMAP_contains_pte) {
+		if (host_addr & 7)
+			return false;
+		*l1 = host_addr >> PAGE_SHIFT;
+		*idx = (host_addr & (PAGE_SIZE - 1)) / 8;
+		return domain_owns(v->domain, *l1);
+	}
+	return guest_kernel_l1e(v, host_addr, l1) && (*idx = pt_index(host_addr, L1_SHIFT), true);
+}
+
+static pte_t grant_pte(mfn_t frame, uint32_t flags)
+{
+	pte_t e = (frame << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX;
+
+	if (!(flags & GNTMAP_readonly))
+		e |= _PAGE_RW;
+	/* The guest's avail bits (GNTMAP_guest_avail*) go to the PTE's bits 9-11. */
+	return e | (((pte_t)(flags >> _GNTMAP_guest_avail0) & 7) << 9);
+}
+
+/* ---- map -------------------------------------------------------------------- */
+
+static void map_one(struct gnttab_map_grant_ref *op)
+{
+	struct domain *ld = current->domain, *rd;
+	bool readonly = op->flags & GNTMAP_readonly;
+	struct grant_entry_v1 *e;
+	struct active_grant *act;
+	struct maptrack *mt;
+	struct frame *f;
+	unsigned int idx;
+	uint32_t handle;
+	mfn_t frame, l1;
+	int16_t rc;
+
+	if (!(op->flags & MAP_KINDS)) {
+		op->status = GNTST_bad_gntref;
+		return;
+	}
+	rd = domain_by_id(op->dom);
+	if (!rd) {
+		op->status = GNTST_bad_domain;
+		return;
+	}
+	handle = maptrack_get(ld->grant_table);
+	if (handle == ~0u) {
+		op->status = GNTST_no_space;
+		return;
+	}
+	e = grant_entry(rd, op->ref);
+	act = grant_active(rd, op->ref);
+	if (!e) {
+		op->status = GNTST_bad_gntref;
+		return;
+	}
+	/* One grantee per entry at a time; counts must not wrap. */
+	if ((act->pins_ro + act->pins_rw) &&
+	    (act->grantee != ld->id || act->pins_ro + act->pins_rw >= 0xffff)) {
+		op->status = GNTST_general_error;
+		return;
+	}
+	if (!(act->pins_ro + act->pins_rw) || (!readonly && !act->pins_rw)) {
+		rc = pin_shared_entry(e, act, ld->id, readonly);
+		if (rc) {
+			op->status = rc;
+			return;
+		}
+	}
+	frame = (act->pins_ro + act->pins_rw) ? act->frame : __atomic_load_n(&e->frame, __ATOMIC_SEQ_CST);
+	f = mfn_to_frame(frame);
+	/* The mapping's references: the frame must be the granter's own. */
+	rc = GNTST_bad_page;
+	if (frame_get(f, rd))
+		goto undo_pin;
+	rc = GNTST_general_error;
+	if (!readonly && frame_get_type(f, FT_WRITABLE))
+		goto undo_ref;
+	if (op->flags & GNTMAP_host_map) {
+		if (!host_slot(op->host_addr, op->flags, &l1, &idx) ||
+		    pt_install_grant(l1, idx, grant_pte(frame, op->flags)))
+			goto undo_type;
+	}
+	act->frame = frame;
+	act->grantee = ld->id;
+	if (readonly)
+		act->pins_ro++;
+	else
+		act->pins_rw++;
+	mt = maptrack_entry(ld->grant_table, handle);
+	mt->flags = op->flags & (MAP_KINDS | GNTMAP_readonly | GNTMAP_contains_pte);
+	mt->ref = op->ref;
+	mt->granter = rd->id;
+	mt->host_addr = op->host_addr;
+	ld->grant_table->maptrack_used++;
+	op->handle = handle;
+	op->dev_bus_addr = frame << PAGE_SHIFT;	/* no IOMMU: bus addresses are machine ones */
+	op->status = GNTST_okay;
+	return;
+
+undo_type:
+	if (!readonly)
+		frame_put_type(f);
+undo_ref:
+	frame_put(f);
+undo_pin:
+	unpin_shared_entry(e, act);
+	op->status = rc;
+}
+
+/* ---- unmap ------------------------------------------------------------------ */
+
+/*
+ * The handle's last mapping went: its references go, the granter's entry
+ * is unpinned. The granter is touched before the frame reference drops,
+ * since that may be the last thing keeping a dying granter alive.
+ */
+static void drop_handle(struct domain *ld, struct domain *rd, struct maptrack *mt)
+{
+	struct active_grant *act = grant_active(rd, mt->ref);
+	struct frame *f = mfn_to_frame(act->frame);
+	bool readonly = mt->flags & GNTMAP_readonly;
+
+	if (readonly)
+		act->pins_ro--;
+	else
+		act->pins_rw--;
+	unpin_shared_entry(grant_entry(rd, mt->ref), act);
+	mt->flags = 0;
+	ld->grant_table->maptrack_used--;
+	if (!readonly)
+		frame_put_type(f);
+	frame_put(f);
+}
+
+/*
+ * Undo (part of) the mapping behind `handle`: the host mapping if host_addr
+ * is given (its PTE replaced by `replacement`), the device one if
+ * dev_bus_addr is. The handle goes when nothing of it is left.
+ */
+static int16_t unmap_one(uint32_t handle, uint64_t host_addr, uint64_t dev_bus_addr,
+			 pte_t replacement)
+{
+	struct domain *ld = current->domain, *rd;
+	struct maptrack *mt = maptrack_entry(ld->grant_table, handle);
+	uint32_t done = 0;
+	struct active_grant *act;
+	unsigned int idx;
+	mfn_t l1;
+
+	if (!mt || !mt->flags)
+		return GNTST_bad_handle;
+	rd = domain_by_id(mt->granter);
+	if (!rd || !(act = grant_active(rd, mt->ref)))
+		return GNTST_bad_handle;
+	if (dev_bus_addr && (mt->flags & GNTMAP_device_map) &&
+	    dev_bus_addr != act->frame << PAGE_SHIFT)
+		return GNTST_bad_dev_addr;
+	if (host_addr && (mt->flags & GNTMAP_host_map)) {
+		if (host_addr != mt->host_addr || !host_slot(host_addr, mt->flags, &l1, &idx) ||
+		    pt_remove_grant(l1, idx, act->frame, !(mt->flags & GNTMAP_readonly), replacement))
+			return GNTST_general_error;
+		done |= GNTMAP_host_map;
+	}
+	if (dev_bus_addr && (mt->flags & GNTMAP_device_map))
+		done |= GNTMAP_device_map;
+	if (!done)
+		return GNTST_okay;
+	mt->flags &= ~done;
+	if (mt->flags & MAP_KINDS)
+		return GNTST_okay;	/* the other kind of mapping remains */
+
+	drop_handle(ld, rd, mt);
+	return GNTST_okay;
+}
+
+/* A dying domain's mappings of others' grants (its page tables go separately). */
+void grant_release_mappings(struct domain *d)
+{
+	struct grant_table *gt = d->grant_table;
+
+	for (uint32_t h = 0; h < gt->maptrack_chunks * MAPTRACK_CHUNK; h++) {
+		struct maptrack *mt = maptrack_entry(gt, h);
+		struct domain *rd;
+
+		if (mt->flags && (rd = domain_by_id(mt->granter)))
+			drop_handle(d, rd, mt);
+	}
+}
+
+/* ---- batches ---------------------------------------------------------------- */
+
+long grant_map_batch(uint64_t arg, unsigned int count)
+{
+	for (unsigned int i = 0; i < count; i++) {
+		uint64_t at = arg + (uint64_t)i * sizeof(struct gnttab_map_grant_ref);
+		struct gnttab_map_grant_ref op;
+
+		if (copy_from_guest(&op, at, sizeof(op)))
+			return -EFAULT;
+		map_one(&op);
+		if (copy_to_guest(at, &op, sizeof(op)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+long grant_unmap_batch(uint64_t arg, unsigned int count)
+{
+	for (unsigned int i = 0; i < count; i++) {
+		uint64_t at = arg + (uint64_t)i * sizeof(struct gnttab_unmap_grant_ref);
+		struct gnttab_unmap_grant_ref op;
+
+		if (copy_from_guest(&op, at, sizeof(op)))
+			return -EFAULT;
+		op.status = unmap_one(op.handle, op.host_addr, op.dev_bus_addr, 0);
+		if (copy_to_guest(at, &op, sizeof(op)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* An unmap that failed: the entry taken from new_addr goes back there. */
+static void put_back(uint64_t new_addr, pte_t stolen)
+{
+	pte_t *e = guest_kernel_l1e(current, new_addr, NULL);
+
+	if (e)
+		__atomic_store_n(e, stolen, __ATOMIC_RELEASE);
+}
+
+/*
+ * unmap_and_replace: the host mapping at host_addr is replaced by the
+ * entry found at new_addr, which is cleared (Xen's way of unmapping
+ * without leaving a hole). Linear addresses only.
+ */
+long grant_unmap_and_replace_batch(uint64_t arg, unsigned int count)
+{
+	for (unsigned int i = 0; i < count; i++) {
+		uint64_t at = arg + (uint64_t)i * sizeof(struct gnttab_unmap_and_replace);
+		struct gnttab_unmap_and_replace op;
+		struct maptrack *mt;
+		pte_t stolen = 0;
+		mfn_t l1;
+
+		if (copy_from_guest(&op, at, sizeof(op)))
+			return -EFAULT;
+		mt = maptrack_entry(current->domain->grant_table, op.handle);
+		if (mt && mt->flags && (mt->flags & GNTMAP_contains_pte) && op.new_addr) {
+			op.status = GNTST_general_error;
+		} else if (op.new_addr && (!guest_kernel_l1e(current, op.new_addr, &l1) ||
+					   pt_steal_entry(l1, pt_index(op.new_addr, L1_SHIFT), &stolen))) {
+			op.status = GNTST_general_error;
+		} else {
+			op.status = unmap_one(op.handle, op.host_addr, 0, stolen);
+			if (op.status && op.new_addr)
+				put_back(op.new_addr, stolen);
+		}
+		if (copy_to_guest(at, &op, sizeof(op)))
+			return -EFAULT;
+	}
+	return 0;
+}

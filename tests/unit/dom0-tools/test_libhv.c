@@ -1,0 +1,281 @@
+/*
+ * test_libhv.c - libhv on the host. A fake hypervisor (hv_backend) checks
+ * what reaches it and answers as told; /dev/null stands in for a device
+ * that is not privcmd.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <public/version.h>
+#include <public/xen.h>
+
+#include "libhv.h"
+
+/* ---- the fake hypervisor -------------------------------------------- */
+
+#define MAX_CALLS 16
+
+struct fake {
+	struct hv_hypercall calls[MAX_CALLS];
+	int ncalls;
+	long version;			/* XENVER_version result */
+	const char *strings[16];	/* by sub-op: bytes to write */
+	size_t lens[16];		/* how many (0: strlen + 1) */
+	long fail[16];			/* by sub-op: negative errno to return */
+};
+
+static struct fake fk;
+
+static long fake_hypercall(void *ctx, const struct hv_hypercall *call)
+{
+	struct fake *f = ctx;
+	unsigned int cmd = (unsigned int)call->arg[0];
+	char *buf = (char *)(uintptr_t)call->arg[1];
+
+	if (f->ncalls < MAX_CALLS)
+		f->calls[f->ncalls++] = *call;
+	if (call->op != __HYPERVISOR_xen_version)
+		return -ENOSYS;
+	if (cmd < 16 && f->fail[cmd])
+		return f->fail[cmd];
+	if (cmd == XENVER_version)
+		return f->version;
+	if (cmd < 16 && f->strings[cmd]) {
+		size_t n = f->lens[cmd] ? f->lens[cmd] : strlen(f->strings[cmd]) + 1;
+
+		memcpy(buf, f->strings[cmd], n);
+		return 0;
+	}
+	return -ENOSYS;
+}
+
+static struct hv_handle *fake_open(void)
+{
+	struct hv_backend be = { fake_hypercall, &fk };
+	struct hv_handle *h = hv_open_backend(&be);
+
+	ck_assert_ptr_nonnull(h);
+	return h;
+}
+
+static void setup(void)
+{
+	memset(&fk, 0, sizeof(fk));
+	fk.version = (4 << 16) | 17;
+	fk.strings[XENVER_extraversion] = ".7";
+	fk.strings[XENVER_changeset] = "abc123";
+	fk.strings[XENVER_capabilities] = "xen-3.0-x86_64 ";
+}
+
+/* ---- xen_version ---------------------------------------------------- */
+
+START_TEST(version_ok)
+{
+	struct hv_handle *h = fake_open();
+	struct hv_version v;
+	char s[32];
+
+	ck_assert_int_eq(hv_xen_version(h, &v), 0);
+	ck_assert_uint_eq(v.major, 4);
+	ck_assert_uint_eq(v.minor, 17);
+	ck_assert_str_eq(v.extra, ".7");
+	ck_assert_str_eq(v.changeset, "abc123");
+	ck_assert_str_eq(v.capabilities, "xen-3.0-x86_64 ");
+	ck_assert_int_eq(hv_version_string(&v, s, sizeof(s)), 6);
+	ck_assert_str_eq(s, "4.17.7");
+	hv_close(h);
+}
+END_TEST
+
+/* Hypercall 17 each time; sub-ops in order; a buffer only for strings. */
+START_TEST(version_calls)
+{
+	static const unsigned int cmds[] = {
+		XENVER_version, XENVER_extraversion, XENVER_changeset,
+		XENVER_capabilities,
+	};
+	struct hv_handle *h = fake_open();
+	struct hv_version v;
+	int i;
+
+	ck_assert_int_eq(hv_xen_version(h, &v), 0);
+	ck_assert_int_eq(fk.ncalls, 4);
+	for (i = 0; i < 4; i++) {
+		ck_assert_uint_eq(fk.calls[i].op, __HYPERVISOR_xen_version);
+		ck_assert_uint_eq(fk.calls[i].arg[0], cmds[i]);
+		if (i == 0)
+			ck_assert_uint_eq(fk.calls[i].arg[1], 0);
+		else
+			ck_assert_uint_ne(fk.calls[i].arg[1], 0);
+	}
+	hv_close(h);
+}
+END_TEST
+
+/* A field the hypervisor filled to the brim has no NUL: stop at its size. */
+START_TEST(version_unterminated_field)
+{
+	struct hv_handle *h = fake_open();
+	struct hv_version v;
+
+	fk.strings[XENVER_extraversion] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	fk.lens[XENVER_extraversion] = XEN_EXTRAVERSION_LEN;
+	ck_assert_int_eq(hv_xen_version(h, &v), 0);
+	ck_assert_str_eq(v.extra, "ABCDEFGHIJKLMNOP");
+	hv_close(h);
+}
+END_TEST
+
+START_TEST(version_unprintable_bytes)
+{
+	struct hv_handle *h = fake_open();
+	struct hv_version v;
+
+	fk.strings[XENVER_changeset] = "a\x01\x1b[2Jb\x7f\xff";
+	ck_assert_int_eq(hv_xen_version(h, &v), 0);
+	ck_assert_str_eq(v.changeset, "a??[2Jb??");
+	hv_close(h);
+}
+END_TEST
+
+START_TEST(version_refused)
+{
+	struct hv_handle *h = fake_open();
+	struct hv_version v;
+
+	fk.fail[XENVER_version] = -EPERM;
+	ck_assert_int_eq(hv_xen_version(h, &v), -EPERM);
+	ck_assert_int_eq(fk.ncalls, 1);
+	ck_assert_ptr_nonnull(strstr(hv_last_error(h), "xen_version(version)"));
+	ck_assert_ptr_nonnull(strstr(hv_last_error(h), strerror(EPERM)));
+	hv_close(h);
+}
+END_TEST
+
+START_TEST(version_sub_op_missing)
+{
+	struct hv_handle *h = fake_open();
+	struct hv_version v;
+
+	fk.fail[XENVER_changeset] = -ENOSYS;
+	ck_assert_int_eq(hv_xen_version(h, &v), -ENOSYS);
+	ck_assert_int_eq(fk.ncalls, 3);
+	ck_assert_ptr_nonnull(strstr(hv_last_error(h), "xen_version(changeset)"));
+	hv_close(h);
+}
+END_TEST
+
+START_TEST(version_string_truncates)
+{
+	struct hv_version v = { .major = 4, .minor = 17 };
+	char s[4];
+
+	strcpy(v.extra, "-hv0.1");
+	ck_assert_int_eq(hv_version_string(&v, s, sizeof(s)), 10);
+	ck_assert_str_eq(s, "4.1");
+}
+END_TEST
+
+/* ---- handles and the device ------------------------------------------ */
+
+START_TEST(open_missing_device)
+{
+	errno = 0;
+	ck_assert_ptr_null(hv_open("/nonexistent/privcmd"));
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_ptr_nonnull(strstr(hv_open_error(), "/nonexistent/privcmd"));
+	ck_assert_ptr_nonnull(strstr(hv_open_error(), "xen-privcmd"));
+}
+END_TEST
+
+/* ioctl on a device that is not privcmd: ENOTTY, said in plain words. */
+START_TEST(open_not_privcmd)
+{
+	struct hv_handle *h = hv_open("/dev/null");
+	struct hv_version v;
+
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(hv_xen_version(h, &v), -ENOTTY);
+	ck_assert_ptr_nonnull(strstr(hv_last_error(h), "/dev/null is not a privcmd device"));
+	hv_close(h);
+}
+END_TEST
+
+START_TEST(open_backend_refuses_null)
+{
+	struct hv_backend be = { NULL, NULL };
+
+	errno = 0;
+	ck_assert_ptr_null(hv_open_backend(NULL));
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_null(hv_open_backend(&be));
+	hv_close(NULL);		/* harmless */
+}
+END_TEST
+
+/* Any other hypercall result passes through untouched. */
+START_TEST(hypercall_passes_results)
+{
+	struct hv_handle *h = fake_open();
+	struct hv_hypercall call = { .op = 99, .arg = { 1, 2, 3, 4, 5 } };
+
+	ck_assert_int_eq(hv_hypercall(h, &call), -ENOSYS);
+	ck_assert_int_eq(fk.ncalls, 1);
+	ck_assert_mem_eq(fk.calls[0].arg, call.arg, sizeof(call.arg));
+	ck_assert_ptr_nonnull(strstr(hv_last_error(h), "hypercall 99"));
+	hv_close(h);
+}
+END_TEST
+
+START_TEST(buffers)
+{
+	struct hv_handle *h = fake_open();
+	unsigned char *p;
+	size_t i;
+
+	ck_assert_ptr_null(hv_buffer_alloc(h, 0));
+	ck_assert_ptr_nonnull(strstr(hv_last_error(h), "0 bytes"));
+	p = hv_buffer_alloc(h, 8192);
+	ck_assert_ptr_nonnull(p);
+	for (i = 0; i < 8192; i++)
+		ck_assert_uint_eq(p[i], 0);
+	hv_buffer_free(h, p, 8192);
+	hv_buffer_free(h, NULL, 0);
+	hv_close(h);
+}
+END_TEST
+
+static Suite *libhv_suite(void)
+{
+	Suite *s = suite_create("libhv");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_add_test(tc, version_ok);
+	tcase_add_test(tc, version_calls);
+	tcase_add_test(tc, version_unterminated_field);
+	tcase_add_test(tc, version_unprintable_bytes);
+	tcase_add_test(tc, version_refused);
+	tcase_add_test(tc, version_sub_op_missing);
+	tcase_add_test(tc, version_string_truncates);
+	tcase_add_test(tc, open_missing_device);
+	tcase_add_test(tc, open_not_privcmd);
+	tcase_add_test(tc, open_backend_refuses_null);
+	tcase_add_test(tc, hypercall_passes_results);
+	tcase_add_test(tc, buffers);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(libhv_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
