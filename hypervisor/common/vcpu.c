@@ -62,7 +62,9 @@ void vcpu_runstate_change(struct vcpu *v, int state)
 /* An upcall is due: a blocked vCPU becomes runnable. */
 void vcpu_kick(struct vcpu *v)
 {
-	if (v->blocked && v->domain->state == DOMAIN_RUNNING)
+	/* An offline vCPU (never up, or down) waits for VCPUOP_up, not for events. */
+	if (v->blocked && v->domain->state == DOMAIN_RUNNING && !v->down &&
+	    v->runstate.state != RUNSTATE_offline)
 		sched_add(v);
 }
 

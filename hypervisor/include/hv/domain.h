@@ -86,7 +86,9 @@ struct vcpu {
 		long rc;
 	} trace[HYPERCALL_TRACE];
 	unsigned int trace_next;
-	bool in_multicall;		/* entries are not continued one by one */
+	bool in_multicall;		/* running a multicall entry */
+	bool mc_continued;		/* ... which asked to continue, with mc_args */
+	uint64_t mc_args[5];
 	uint64_t nr_user_entries, nr_user_exits;	/* iret to user / back to the kernel */
 
 	/* State hv saves while the vCPU is not running (arch/x86/pv/context.c). */
