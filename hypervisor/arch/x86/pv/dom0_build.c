@@ -21,6 +21,7 @@
 #include <hv/elf_pv.h>
 #include <hv/errno.h>
 #include <hv/event.h>
+#include <hv/kernel_image.h>
 #include <hv/layout.h>
 #include <hv/lib.h>
 #include <hv/m2p.h>
@@ -465,33 +466,42 @@ static bool is_domu_module(unsigned int m)
 
 struct domain *dom0_build(const struct boot_info *bi)
 {
-	uint64_t free = frames_free_count() << PAGE_SHIFT;
+	struct kernel_image k;
+	struct domain *d;
+	uint64_t free;
 	struct build_args a = {
 		.who = "dom0 kernel",
 		.id = 0,
 		.privileged = true,
-		.kernel = &bi->modules[0],
+		.kernel = &k.module,
 		.initrd = bi->nr_modules > 1 && !is_domu_module(1) ? &bi->modules[1] : NULL,
 		.weight = 256,
 	};
 
+	/* A bzImage is unpacked before dom0 is sized, which leaves room for it. */
+	if (kernel_image_get(a.who, &bi->modules[0], &k))
+		return NULL;
+	free = frames_free_count() << PAGE_SHIFT;
 	/* Leave room for the boot-time domUs before sizing dom0. */
 	for (unsigned int i = 0; i < nr_domu_specs; i++)
 		free -= MIN(free / 2, domu_specs[i].mem + 4 * MIB);
 	a.nr_pages = dom0_mem_size(free) >> PAGE_SHIFT;
 	a.max_pages = dom0_mem_has_max() ? dom0_mem_max(free) >> PAGE_SHIFT : 0xffffffffUL;
-	return build_pv_domain(&a);
+	d = build_pv_domain(&a);
+	kernel_image_put(&k);
+	return d;
 }
 
 void domus_build(const struct boot_info *bi)
 {
 	for (unsigned int i = 0; i < nr_domu_specs; i++) {
 		const struct domu_spec *s = &domu_specs[i];
+		struct kernel_image k;
 		char who[32];
 		struct build_args a = {
 			.who = who,
 			.id = (domid_t)(i + 1),
-			.kernel = &bi->modules[s->module],
+			.kernel = &k.module,
 			.nr_pages = s->mem >> PAGE_SHIFT,
 			.max_pages = s->mem >> PAGE_SHIFT,
 			.weight = s->weight,
@@ -504,8 +514,9 @@ void domus_build(const struct boot_info *bi)
 			       s->module, a.id);
 			continue;
 		}
-		if (!build_pv_domain(&a))
+		if (kernel_image_get(who, &bi->modules[s->module], &k) || !build_pv_domain(&a))
 			pr_err("domain %u: not started\n", a.id);
+		kernel_image_put(&k);
 	}
 }
 
