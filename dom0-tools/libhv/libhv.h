@@ -79,4 +79,21 @@ int hv_version_string(const struct hv_version *v, char *buf, size_t len);
  */
 void hv_copy_field(char *dst, const char *field, size_t size);
 
+/* ---- the control interface (public/hvctl.h, dom0 only) --------------- */
+
+struct hv_domctl_info;
+struct hv_sysctl_physinfo;
+
+/*
+ * Every domain, lowest id first: up to `max` entries into `out`, how many
+ * in *count. 0 or -errno (-EACCES: the hypervisor is not hv, or speaks
+ * another version of its interface; -EPERM: not dom0).
+ */
+int hv_domain_list(struct hv_handle *h, struct hv_domctl_info *out,
+		   unsigned int max, unsigned int *count);
+/* The machine: CPUs, memory, domains, hv's own allocations. */
+int hv_physinfo(struct hv_handle *h, struct hv_sysctl_physinfo *out);
+/* xl's letters: r running, b blocked, p paused, s shutdown, c crashed, d dying. */
+char hv_domain_state_letter(const struct hv_domctl_info *info);
+
 #endif /* LIBHV_H */
