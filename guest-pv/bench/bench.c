@@ -12,7 +12,10 @@
 #include <guest/mm.h>
 #include <guest/user.h>
 #include <public/event_channel.h>
+#include <public/grant_table.h>
 #include <public/version.h>
+
+#include "../tests/frames.h"
 
 #define BATCHES 11
 #define ITERS   2000
@@ -239,6 +242,117 @@ out:
 	user_space_destroy(&us);
 }
 
+/*
+ * Grants as a backend uses them, dom0 granting its own page to itself
+ * (its id, 0: on Xen without a toolstack it is the only domain):
+ * map_grant_ref at a host VA then unmap_grant_ref, one pair per
+ * iteration; and grant copies of a whole page from a grant reference
+ * into one of our frames, one per call and 16 per call (a netback-sized
+ * batch), per copy.
+ */
+#define GRANT_REF    20
+#define GRANT_ITERS  200
+#define COPY_BATCH   16
+
+static uint8_t grant_src[PAGE_SIZE] __aligned(PAGE_SIZE);
+static uint8_t grant_host[PAGE_SIZE] __aligned(PAGE_SIZE);
+static uint8_t grant_dst[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+static struct grant_entry_v1 *bench_grant_table(const char *name)
+{
+	struct grant_entry_v1 *gt;
+
+	if (!is_initial_domain()) {
+		report_failed(name, "grants to itself need dom0's id", 0);
+		return NULL;
+	}
+	gt = grant_entries();
+	if (!gt)
+		report_failed(name, "no grant table", 0);
+	return gt;
+}
+
+static void bench_grant_map_unmap(void)
+{
+	static const char name[] = "grant_map_unmap_cycles";
+	struct grant_entry_v1 *gt = bench_grant_table(name);
+	uint64_t per_op[BATCHES];
+	long rc;
+
+	if (!gt)
+		return;
+	grant_page(GRANT_REF, grant_src, 0, GTF_permit_access);
+	rc = map_va(grant_host, 0, 0);		/* grant mappings go into empty PTEs */
+	if (rc) {
+		report_failed(name, "empty the host PTE", rc);
+		goto out;
+	}
+	for (unsigned int b = 0; b < BATCHES; b++) {
+		uint64_t t0 = rdtsc();
+
+		for (unsigned int i = 0; i < GRANT_ITERS; i++) {
+			struct gnttab_map_grant_ref m = {
+				.host_addr = (uint64_t)grant_host, .flags = GNTMAP_host_map,
+				.ref = GRANT_REF, .dom = 0,
+			};
+			struct gnttab_unmap_grant_ref u = { .host_addr = (uint64_t)grant_host };
+
+			rc = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &m, 1);
+			if (rc || m.status != GNTST_okay) {
+				report_failed(name, "map_grant_ref", rc ? rc : m.status);
+				goto out;
+			}
+			u.handle = m.handle;
+			rc = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
+			if (rc || u.status != GNTST_okay) {
+				report_failed(name, "unmap_grant_ref", rc ? rc : u.status);
+				goto out;
+			}
+		}
+		per_op[b] = (rdtsc() - t0) / GRANT_ITERS;
+	}
+	report_iters(name, per_op, GRANT_ITERS);
+out:
+	restore_va(grant_host);
+	gt[GRANT_REF].flags = 0;
+}
+
+static void bench_grant_copy_batch(const char *name, unsigned int batch)
+{
+	static struct gnttab_copy ops[COPY_BATCH];
+	struct grant_entry_v1 *gt = bench_grant_table(name);
+	uint64_t per_op[BATCHES], dst = va_to_mfn(grant_dst);
+	long rc;
+
+	if (!gt)
+		return;
+	grant_page(GRANT_REF, grant_src, 0, GTF_permit_access | GTF_readonly);
+	for (unsigned int b = 0; b < BATCHES; b++) {
+		uint64_t t0 = rdtsc();
+
+		for (unsigned int i = 0; i < GRANT_ITERS / batch; i++) {
+			for (unsigned int k = 0; k < batch; k++)
+				ops[k] = (struct gnttab_copy){
+					.source = { .u.ref = GRANT_REF, .domid = 0 },
+					.dest = { .u.gmfn = dst, .domid = DOMID_SELF },
+					.len = PAGE_SIZE, .flags = GNTCOPY_source_gref,
+				};
+			rc = HYPERVISOR_grant_table_op(GNTTABOP_copy, ops, batch);
+			for (unsigned int k = 0; !rc && k < batch; k++)
+				if (ops[k].status != GNTST_okay)
+					rc = ops[k].status;
+			if (rc) {
+				report_failed(name, "copy", rc);
+				goto out;
+			}
+		}
+		per_op[b] = (rdtsc() - t0) / (GRANT_ITERS / batch * batch);
+	}
+	report_iters(name, per_op, GRANT_ITERS / batch * batch);
+out:
+	gt[GRANT_REF].flags = 0;
+}
+
 void bench_run(void)
 {
 	printf("guest-pv: benchmarks (rdtsc cycles per operation)\n");
@@ -250,4 +364,7 @@ void bench_run(void)
 	bench_mmu_update_batch();
 	bench_update_va_mapping();
 	bench_user_syscall();
+	bench_grant_map_unmap();
+	bench_grant_copy_batch("grant_copy_4k_cycles", 1);
+	bench_grant_copy_batch("grant_copy_4k_batch16_per_copy_cycles", COPY_BATCH);
 }

@@ -13,7 +13,7 @@ import os
 import shutil
 import struct
 
-from _guest_pv import GUEST, guest_pv_fault_scenario, guest_pv_scenario
+from _guest_pv import GUEST, guest_pv_bench_scenario, guest_pv_fault_scenario, guest_pv_scenario
 from runner import Scenario
 
 HV = "{build}/hv"
@@ -100,6 +100,15 @@ SCENARIOS = [
         exit=0,
         forbid=[r"hv PANIC", r"crashed"],
         doc="guest-pv's whole ABI suite passes as dom0 on hv, as on Xen 4.17",
+    ),
+    # `make bench` runs these on hv and Xen; here every one must run on hv.
+    guest_pv_bench_scenario(
+        "guest_pv_hv_bench",
+        hypervisor=HV,
+        cmdline=HV_CMDLINE.replace("loglvl=all", "loglvl=warning"),
+        exit=0,
+        timeout=120,
+        forbid=[r"hv PANIC", r"crashed"],
     ),
     guest_pv_fault_scenario(
         "guest_pv_hv_fault",
