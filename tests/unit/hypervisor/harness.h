@@ -26,5 +26,6 @@ Suite *elf_pv_suite(void);
 Suite *page_types_suite(void);
 Suite *xz_suite(void);
 Suite *bzimage_suite(void);
+Suite *string_suite(void);
 
 #endif
