@@ -82,7 +82,7 @@ bench: all
 	@$(MAKE) --no-print-directory -C hypervisor bench
 	@$(MAKE) --no-print-directory -C xenstore bench
 	@$(MAKE) --no-print-directory dom0
-	@python3 scripts/bench_dom0.py --build $(BUILD) --runs 5
+	@python3 scripts/bench_dom0.py --build $(BUILD) --runs 5 --on xen,hv
 
 clean:
 	rm -rf $(BUILD)
