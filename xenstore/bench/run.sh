@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: hv's xenstored, and Debian's C xenstored side by side when
-# it can serve requests on this host (XEN_XENSTORED=/path/to/xenstored,
-# with its libraries on LD_LIBRARY_PATH).
+# it can serve requests on this host. Debian's is fetched (never
+# installed) by scripts/fetch-xen-xenstored.sh; XEN_XENSTORED=/path names
+# another (with its libraries on LD_LIBRARY_PATH).
 set -u
 OUT=$1
 RUNS=${BENCH_RUNS:-5}
@@ -26,14 +27,14 @@ wait_sock "$dir/hv.sock" || { echo "hv xenstored did not start"; exit 1; }
 "$OUT/xs-bench" "$dir/hv.sock" "$RUNS" "$MS"
 
 deb=${XEN_XENSTORED:-}
-if [ -z "$deb" ]; then
-	for c in /usr/lib/xen-4.17/bin/xenstored /usr/sbin/xenstored; do
-		[ -x "$c" ] && deb=$c && break
-	done
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=${BUILD:-$top/build}
+if [ -z "$deb" ] && deb=$(bash "$top/scripts/fetch-xen-xenstored.sh" "$build"); then
+	export LD_LIBRARY_PATH=$build/xen-utils/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 fi
-echo "== Debian xenstored"
+echo "== Debian xenstored ${deb:+($deb)}"
 if [ -z "$deb" ]; then
-	echo "not measured: no Debian xenstored installed (xen-utils-4.17);"
+	echo "not measured: Debian's xenstored (xen-utils-4.17) could not be fetched;"
 	echo "set XEN_XENSTORED to try one"
 	exit 0
 fi
