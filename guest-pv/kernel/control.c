@@ -240,39 +240,91 @@ static bool serve_ring(struct session *s, uint64_t deadline)
 	}
 }
 
-/* Wait until the domain stops by itself; its final state. */
-static bool wait_stopped(domid_t dom, uint64_t deadline, struct hv_domctl_info *info)
+/* VIRQ_DOM_EXC: hv tells dom0 a domain stopped (bound once, 0 if that failed). */
+static uint32_t dom_exc_port(void)
 {
-	uint32_t tick = tick_port();
+	static uint32_t port;
+	struct evtchn_bind_virq bv = { .virq = VIRQ_DOM_EXC, .vcpu = 0 };
+
+	if (!port && !HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv))
+		port = bv.port;
+	return port;
+}
+
+/*
+ * Wait until the domain stops by itself; its final state, and whether
+ * VIRQ_DOM_EXC said so. getinfo is asked again at every tick too, so a
+ * missing VIRQ shows as exc false, not as a hang.
+ */
+static bool wait_stopped(domid_t dom, uint64_t deadline, struct hv_domctl_info *info, bool *exc)
+{
+	uint32_t tick = tick_port(), virq = dom_exc_port();
 
 	for (;;) {
+		if (virq && take_port(virq))
+			*exc = true;
 		if (dom_getinfo(dom, info))
 			return false;
-		if (info->state == HV_DOMSTATE_shutdown || info->state == HV_DOMSTATE_crashed)
+		if (info->state == HV_DOMSTATE_shutdown || info->state == HV_DOMSTATE_crashed) {
+			if (virq && take_port(virq))
+				*exc = true;
 			return true;
+		}
 		if (!wait_port_until(tick, deadline))
 			return false;
 	}
 }
 
-/* Undo what dom0 holds of the session and destroy the domain; it must be gone at once. */
-static bool teardown(struct session *s, const char *name)
+/*
+ * The domain is gone: the next domctl does not find it. hv still shows a
+ * domain whose last frame just went to the first domctl after that
+ * (dying, 0 pages; domctl_bugs.gone_when_last_frame_goes): allowed once.
+ */
+static long gone(domid_t dom, struct hv_domctl_info *info)
+{
+	long rc = dom_getinfo(dom, info);
+
+	if (!rc && info->state == HV_DOMSTATE_dying && !info->tot_pages)
+		rc = dom_getinfo(dom, info);
+	return rc;
+}
+
+static bool unmap_ring(struct session *s, const char *name)
 {
 	struct gnttab_unmap_grant_ref unmap = { .host_addr = (uint64_t)ring_window,
 						.handle = s->handle };
-	struct hv_domctl_info info;
 	long rc;
-	bool ok = true;
 
-	if (s->ring_mapped) {
-		rc = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &unmap, 1);
-		if (rc || unmap.status != GNTST_okay) {
-			result(false, name, "unmap_grant_ref: %s, status %d", rc_str(rc), unmap.status);
-			ok = false;
-		}
-		remap_own_page(ring_window);
-		s->ring_mapped = false;
+	if (!s->ring_mapped)
+		return true;
+	rc = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &unmap, 1);
+	remap_own_page(ring_window);
+	s->ring_mapped = false;
+	if (rc || unmap.status != GNTST_okay) {
+		result(false, name, "unmap_grant_ref: %s, status %d", rc_str(rc), unmap.status);
+		return false;
 	}
+	return true;
+}
+
+/*
+ * Undo what dom0 holds of the session and destroy the domain; it must
+ * then be gone. With `destroy_first` the domain is destroyed while dom0
+ * still maps its granted ring: it must linger, dying, refuse a new map of
+ * the same grant, and go once the grant is unmapped.
+ */
+static bool teardown(struct session *s, const char *name, bool destroy_first)
+{
+	struct gnttab_map_grant_ref again = {
+		.host_addr = (uint64_t)ring_window, .flags = GNTMAP_host_map, .ref = PEER_GREF,
+		.dom = s->dom,
+	};
+	struct hv_domctl_info info;
+	bool ok = true;
+	long rc;
+
+	if (!destroy_first && !unmap_ring(s, name))
+		ok = false;
 	if (s->local_port && (rc = evtchn_close(s->local_port))) {
 		result(false, name, "closing our port %u: %s", s->local_port, rc_str(rc));
 		ok = false;
@@ -283,7 +335,25 @@ static bool teardown(struct session *s, const char *name)
 		result(false, name, "destroy domain %u: %s", s->dom, rc_str(rc));
 		return false;
 	}
-	rc = dom_getinfo(s->dom, &info);
+	if (destroy_first && s->ring_mapped) {
+		rc = dom_getinfo(s->dom, &info);
+		if (rc || info.state != HV_DOMSTATE_dying || info.tot_pages != 1) {
+			result(false, name, "destroyed with its ring granted to us: getinfo %s, state %u, "
+			       "%lu pages (expected dying, 1)", rc_str(rc), rc ? 0 : info.state,
+			       rc ? 0 : info.tot_pages);
+			ok = false;
+		}
+		/* A second mapping of a dying domain's grant: refused (the page is taken anyway). */
+		rc = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &again, 1);
+		if (rc || again.status == GNTST_okay) {
+			result(false, name, "mapping a dying domain's grant: %s, status %d (expected a "
+			       "refusal)", rc_str(rc), again.status);
+			ok = false;
+		}
+		if (!unmap_ring(s, name))
+			ok = false;
+	}
+	rc = gone(s->dom, &info);
 	if (rc != -XEN_ESRCH) {
 		result(false, name, "domain %u after destroy: getinfo %s (state %u, %lu pages): not gone",
 		       s->dom, rc_str(rc), rc ? 0 : info.state, rc ? 0 : info.tot_pages);
@@ -294,11 +364,11 @@ static bool teardown(struct session *s, const char *name)
 
 /*
  * One round: create, build from `elf`, run the peer, check the ring in
- * both directions and the peer's own report, tear down. `verbose`
- * prints one PASS line per step.
+ * both directions and the peer's own report, tear down (see teardown()
+ * for destroy_first). `verbose` prints one PASS line per step.
  */
 static bool peer_session(const void *elf, size_t elf_size, unsigned int count, const char *round,
-			 bool verbose)
+			 bool verbose, bool destroy_first)
 {
 	struct session s = { .dom = 0 };
 	struct hv_domctl_info info;
@@ -309,7 +379,7 @@ static bool peer_session(const void *elf, size_t elf_size, unsigned int count, c
 		.initrd_size = sizeof(peer_initrd), .cmdline = cmdline, .nr_pages = PEER_PAGES,
 		.start = true,
 	};
-	bool ok = true;
+	bool ok = true, exc = false;
 	long rc;
 	int brc;
 
@@ -324,7 +394,7 @@ static bool peer_session(const void *elf, size_t elf_size, unsigned int count, c
 		rc = evtchn_bind_interdomain(s.dom, s.remote_port, &s.local_port);
 	if (rc) {
 		result(false, name, "event channel to domain %u: %s", s.dom, rc_str(rc));
-		teardown(&s, name);
+		teardown(&s, name, false);
 		return false;
 	}
 	take_port(s.local_port);       /* a new binding may start pending */
@@ -334,9 +404,12 @@ static bool peer_session(const void *elf, size_t elf_size, unsigned int count, c
 	brc = build_domain(&builder, &a);
 	if (brc) {
 		result(false, name, "building domain %u: %s", s.dom, builder.err);
-		teardown(&s, name);
+		teardown(&s, name, false);
 		return false;
 	}
+	/* Stale news of earlier domains: from now on VIRQ_DOM_EXC is about this one. */
+	if (dom_exc_port())
+		take_port(dom_exc_port());
 	if (verbose)
 		result(true, "control.build", "domain %u: %s %s, entry %#lx, %u pages, region %#lx-%#lx, "
 		       "%lu page tables", s.dom, builder.img.guest_os, builder.img.guest_version,
@@ -358,19 +431,24 @@ static bool peer_session(const void *elf, size_t elf_size, unsigned int count, c
 		       "and ports %u/%u; the peer found its initrd intact", s.requests_ok,
 		       s.report.responses_ok, PEER_GREF, s.local_port, s.remote_port);
 	}
-	if (ok && !wait_stopped(s.dom, deadline, &info)) {
+	if (ok && !wait_stopped(s.dom, deadline, &info, &exc)) {
 		result(false, name, "domain %u did not stop by itself", s.dom);
 		ok = false;
 	} else if (ok && (info.state != HV_DOMSTATE_shutdown || info.shutdown_reason != SHUTDOWN_poweroff)) {
 		result(false, name, "domain %u stopped in state %u, reason %u (expected poweroff)",
 		       s.dom, info.state, info.shutdown_reason);
 		ok = false;
+	} else if (ok && !exc) {
+		result(false, name, "domain %u powered off but VIRQ_DOM_EXC did not come", s.dom);
+		ok = false;
 	}
-	if (!teardown(&s, name))
+	if (!teardown(&s, name, destroy_first))
 		ok = false;
 	else if (ok && verbose)
-		result(true, "control.teardown", "domain %u powered off, grant unmapped, port closed, "
-		       "destroyed and gone (round took %lu ms)", s.dom, (now_ns() - t0) / MS);
+		result(true, "control.teardown", "domain %u powered off (VIRQ_DOM_EXC came), %s, "
+		       "destroyed and gone (round took %lu ms)", s.dom,
+		       destroy_first ? "destroyed while its ring was still granted to us, then unmapped" :
+		       "grant unmapped, port closed", (now_ns() - t0) / MS);
 	return ok;
 }
 
@@ -453,18 +531,24 @@ void control_run(void)
 		peer_initrd[i] = (uint8_t)(i * 11 + (i >> 7));
 	printf("control: kernel image at %p, %lu bytes; %u rounds of %u requests\n", elf, size,
 	       rounds, count);
+	if (!dom_exc_port())
+		result(false, "control.setup", "cannot bind VIRQ_DOM_EXC");
 	check_refusals(elf, size);
 	/* Round 1 warms up what stays allocated (our ports, hv's first-use tables). */
-	peer_session(elf, size, count, "round1", true);
+	peer_session(elf, size, count, "round1", true, false);
 	if (physinfo(&base)) {
 		result(false, "control.physinfo", "sysctl physinfo failed");
 		goto out;
 	}
+	/* Every other round destroys the domain while its ring is still mapped. */
 	for (unsigned int r = 2; r <= rounds; r++) {
+		bool destroy_first = r % 2 == 1;
+
 		snprintf(round, sizeof(round), "round%u", r);
-		if (peer_session(elf, size, count, round, false))
+		if (peer_session(elf, size, count, round, false, destroy_first))
 			result(true, "control.round", "%u: domain built, %u requests and responses "
-			       "verified, torn down", r, count);
+			       "verified, %s", r, count, destroy_first ?
+			       "destroyed while its ring was mapped, then unmapped" : "torn down");
 		if (physinfo(&now))
 			result(false, "control.physinfo", "sysctl physinfo failed");
 		else
@@ -706,7 +790,7 @@ static bool churn_build(const void *elf, size_t size, unsigned int n)
 	int brc;
 
 	if (n % 2 == 0)
-		return peer_session(elf, size, 40, "churn_build", false);
+		return peer_session(elf, size, 40, "churn_build", false, n % 4 == 0);
 	rc = dom_create(&a.dom, a.nr_pages, 1);
 	if (rc) {
 		result(false, "churn.build", "create: %s", rc_str(rc));
@@ -718,7 +802,7 @@ static bool churn_build(const void *elf, size_t size, unsigned int n)
 		dom_op(a.dom, HV_DOMCTL_destroy);
 		return false;
 	}
-	/* Let it boot and block, then destroy it under its feet. */
+	/* Let it boot and block. */
 	deadline = now_ns() + SESSION_TIMEOUT;
 	for (;;) {
 		rc = dom_getinfo(a.dom, &info);
@@ -732,9 +816,32 @@ static bool churn_build(const void *elf, size_t size, unsigned int n)
 		dom_op(a.dom, HV_DOMCTL_destroy);
 		return false;
 	}
+	/* A vCPU that is up and not paused takes no new context. */
+	rc = build_set_context(a.dom, &builder.ctxt);
+	if (rc != -XEN_EBUSY) {
+		result(false, "churn.build", "idle domain %u: new context for its running vCPU: %s "
+		       "(expected -EBUSY)", a.dom, rc_str(rc));
+		dom_op(a.dom, HV_DOMCTL_destroy);
+		return false;
+	}
+	/* Then destroy it under its feet, or shut it down first as a toolstack would. */
+	if (n % 4 == 3) {
+		struct hv_domctl op = { .cmd = HV_DOMCTL_shutdown, .domain = a.dom };
+
+		op.u.shutdown.reason = SHUTDOWN_poweroff;
+		rc = domctl(&op);
+		if (!rc)
+			rc = dom_getinfo(a.dom, &info);
+		if (rc || info.state != HV_DOMSTATE_shutdown) {
+			result(false, "churn.build", "shutting down idle domain %u: %s, state %u", a.dom,
+			       rc_str(rc), rc ? 0 : info.state);
+			dom_op(a.dom, HV_DOMCTL_destroy);
+			return false;
+		}
+	}
 	rc = dom_op(a.dom, HV_DOMCTL_destroy);
 	if (!rc)
-		rc = dom_getinfo(a.dom, &info) == -XEN_ESRCH ? 0 : -XEN_EEXIST;
+		rc = gone(a.dom, &info) == -XEN_ESRCH ? 0 : -XEN_EEXIST;
 	if (rc)
 		result(false, "churn.build", "destroying idle domain %u: %s", a.dom, rc_str(rc));
 	return !rc;
@@ -746,7 +853,7 @@ void churn_run(void)
 	unsigned int every = (unsigned int)cmdline_num("every", 50);
 	struct hv_sysctl_physinfo base, now;
 	unsigned int done = 0, builds = 0, built = 0;
-	uint64_t t0, khz, median, cycle_total = 0;
+	uint64_t t0, khz, median;
 	const void *elf = NULL;
 	size_t size = 0;
 
@@ -756,6 +863,7 @@ void churn_run(void)
 	}
 	if (count > CHURN_MAX)
 		count = CHURN_MAX;
+	dom_exc_port();
 	if (every && !have_kernel(&elf, &size))
 		every = 0;
 	for (unsigned int i = 0; i < sizeof(peer_initrd); i++)
@@ -780,7 +888,6 @@ void churn_run(void)
 		if (!c)
 			break;
 		churn_samples[done++] = c;
-		cycle_total += c;
 		if (every && i % every == every / 2) {
 			builds++;
 			if (!churn_build(elf, size, builds))

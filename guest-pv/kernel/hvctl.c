@@ -335,6 +335,15 @@ static int b_pin_l4(void *ctx, uint64_t mfn)
 	return (int)HYPERVISOR_mmuext_op(&op, 1, NULL, c->dom);
 }
 
+long build_set_context(domid_t dom, const struct vcpu_guest_context *vc)
+{
+	struct hv_domctl op = { .cmd = HV_DOMCTL_set_vcpu_context, .domain = dom };
+
+	op.u.vcpu_context.vcpu = 0;
+	op.u.vcpu_context.ctxt = (uint64_t)vc;
+	return domctl(&op);
+}
+
 static int b_set_vcpu_context(void *ctx, unsigned int vcpu, const struct vcpu_guest_context *vc)
 {
 	const struct build_ctx *c = ctx;

@@ -507,9 +507,17 @@ TEST(domctl, evtchn_alloc)
 	CHECK_RC("status", 0, HYPERVISOR_event_channel_op(EVTCHNOP_status, &st));
 	CHECK_EQ("interdomain", EVTCHNSTAT_interdomain, st.status);
 	destroy(dom);
-	/* The domain went: our end stays ours until we close it. */
-	if (local)
-		CHECK_RC("close our end", 0, evtchn_close(local));
+	/* The domain went: our end waits, unbound, for its domid, until we close it. */
+	if (!local)
+		return;
+	memset(&st, 0, sizeof(st));
+	st.dom = DOMID_SELF;
+	st.port = local;
+	CHECK_RC("status of our end", 0, HYPERVISOR_event_channel_op(EVTCHNOP_status, &st));
+	CHECK_EQ("our end unbound", EVTCHNSTAT_unbound, st.status);
+	CHECK_EQ("waiting for the dead domain's id", dom, st.u.unbound.dom);
+	CHECK_RC("send on it: dropped", 0, evtchn_notify(local));
+	CHECK_RC("close our end", 0, evtchn_close(local));
 }
 
 TEST(domctl, memory_map)
@@ -884,4 +892,38 @@ TEST(domctl_bugs, gone_when_last_frame_goes)
 	CHECK_EQ("domains counted after the last frame went", before.nr_domains, after.nr_domains);
 	CHECK_EQ("heap after the last frame went", before.heap_bytes, after.heap_bytes);
 	CHECK_RC("getinfo right after", -XEN_ESRCH, dom_getinfo(dom, &info));
+}
+
+/*
+ * A domain id is not handed out again at once. Xen's "any id" takes the
+ * next one after the last given (a rover), so a port dom0 left waiting
+ * for a dead domain, or a stale id in a toolstack, does not meet a new
+ * domain under the old name. hv gives the lowest free id: the next domain
+ * is the dead one's namesake and may bind the port left unbound for it.
+ */
+TEST(domctl_bugs, domid_not_reused_at_once)
+{
+	struct evtchn_status st;
+	uint32_t port = 0, local = 0;
+	domid_t a, b;
+
+	DOM0_ONLY();
+	a = new_domain(16, 1);
+	if (!a)
+		return;
+	CHECK_RC("evtchn_alloc", 0, dom_evtchn_alloc(a, 0, &port));
+	CHECK_RC("bind", 0, evtchn_bind_interdomain(a, port, &local));
+	destroy(a);
+	b = new_domain(16, 1);
+	CHECK(b != a, "the next domain got the dead one's id %u", a);
+	/* Our end, left open, now waits for whoever holds that id. */
+	memset(&st, 0, sizeof(st));
+	st.dom = DOMID_SELF;
+	st.port = local;
+	if (!HYPERVISOR_event_channel_op(EVTCHNOP_status, &st) && st.status == EVTCHNSTAT_unbound)
+		CHECK(st.u.unbound.dom != b, "our port %u left for domain %u is open to its successor %u",
+		      local, a, b);
+	destroy(b);
+	if (local)
+		evtchn_close(local);
 }

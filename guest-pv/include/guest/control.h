@@ -60,6 +60,8 @@ struct build_args {
 	bool start;                 /* vcpu_up + unpause at the end */
 };
 int build_domain(struct pvb_build *b, const struct build_args *a);
+/* HV_DOMCTL_set_vcpu_context for vCPU 0 of dom: the domctl's result. */
+long build_set_context(domid_t dom, const struct vcpu_guest_context *vc);
 
 /* System time in ns, from our vcpu_info (0 if shared_info is not mapped). */
 uint64_t now_ns(void);

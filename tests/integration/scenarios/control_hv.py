@@ -88,7 +88,8 @@ SCENARIOS = [
         doc="KNOWN hv BUGS (expected to fail until hv is fixed): unknown domctl on dom0 is "
             "-EINVAL not -ENOSYS; create with an id beyond hv's 256 is -ENOMEM not -EINVAL; "
             "populate_physmap gives frames to a dying domain, which then never goes; a "
-            "domain whose last frame went is still found by the next domctl",
+            "domain whose last frame went is still found by the next domctl; a destroyed "
+            "domain's id is handed out again at once",
         cmdline=HV_CMDLINE,
         modules=[(GUEST, "target=hv tests=domctl_bugs.*")],
         expect=[
