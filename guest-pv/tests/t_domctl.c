@@ -16,6 +16,7 @@
 #include <guest/test.h>
 #include <public/errno.h>
 #include <public/event_channel.h>
+#include <public/grant_table.h>
 #include <public/hvctl.h>
 #include <public/memory.h>
 #include <public/sched.h>
@@ -433,6 +434,15 @@ TEST(domctl, vcpu_context)
 	CHECK_RC("context from an unmapped pointer", -XEN_EFAULT, set_context(dom, 0, BAD_PTR_UNMAPPED));
 	CHECK_RC("context from hv's range", -XEN_EFAULT, set_context(dom, 0, BAD_PTR_HV));
 	CHECK_RC("pin an empty L4 in the domain", 0, pin_empty_l4(dom, &l4));
+	/* A page table, even another domain's, is never mapped writable: not by dom0 either. */
+	if (l4) {
+		long rc = 0;
+		void *w = foreign_map(dom, l4, &rc);
+
+		CHECK(!w && rc < 0, "dom0 mapped the domain's pinned L4 writable (%s)", rc_str(rc));
+		if (w)
+			foreign_unmap(w);
+	}
 	ctxt.ctrlreg[3] = l4 << PAGE_SHIFT;
 	ctxt.flags = 0;
 	CHECK_RC("context without VGCF_in_kernel", -XEN_EINVAL, set_context(dom, 0, &ctxt));
@@ -926,4 +936,36 @@ TEST(domctl_bugs, domid_not_reused_at_once)
 	destroy(b);
 	if (local)
 		evtchn_close(local);
+}
+
+/*
+ * The limits create takes are the domain's limits: max_evtchns ports
+ * (numbered below it) and max_grant_frames grant-table frames. hv checks
+ * both fields and then gives every domU 1024 ports and 64 frames.
+ */
+TEST(domctl_bugs, create_limits_applied)
+{
+	struct hv_domctl op = { .cmd = HV_DOMCTL_create };
+	struct gnttab_query_size q = { .dom = 0 };
+	uint32_t port = 0;
+	unsigned int got = 0;
+	domid_t dom;
+	long rc;
+
+	DOM0_ONLY();
+	op.u.create.max_vcpus = 1;
+	op.u.create.max_pages = 16;
+	op.u.create.max_evtchns = 8;
+	op.u.create.max_grant_frames = 2;
+	CHECK_RC("create with 8 ports and 2 grant frames", 0, domctl(&op));
+	dom = op.domain;
+	if (!dom)
+		return;
+	while (got < 20 && !(rc = dom_evtchn_alloc(dom, 0, &port)))
+		got++;
+	CHECK_EQ("ports 1..7 allocated, then no more", 7, got);
+	q.dom = dom;
+	CHECK_RC("query_size of the domain", 0, HYPERVISOR_grant_table_op(GNTTABOP_query_size, &q, 1));
+	CHECK_EQ("max_nr_frames", 2, q.max_nr_frames);
+	destroy(dom);
 }

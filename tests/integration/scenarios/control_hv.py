@@ -89,7 +89,8 @@ SCENARIOS = [
             "-EINVAL not -ENOSYS; create with an id beyond hv's 256 is -ENOMEM not -EINVAL; "
             "populate_physmap gives frames to a dying domain, which then never goes; a "
             "domain whose last frame went is still found by the next domctl; a destroyed "
-            "domain's id is handed out again at once",
+            "domain's id is handed out again at once; create's max_evtchns and "
+            "max_grant_frames are checked but not applied",
         cmdline=HV_CMDLINE,
         modules=[(GUEST, "target=hv tests=domctl_bugs.*")],
         expect=[
