@@ -6,16 +6,20 @@
  *                 into a new domain with the shared builder, start it in
  *                 mode=peer, exchange data with it over a granted ring
  *                 kicked by an interdomain event channel, wait for it to
- *                 power off, unmap, destroy, and check that hv's free
- *                 frames, heap and timers are back where they were after
- *                 the first (warm-up) round. rounds=N (default 3).
+ *                 power off, unmap, destroy (odd rounds: destroy while
+ *                 the ring is still mapped, then unmap), and check that
+ *                 hv's free frames, heap and timers are back where they
+ *                 were after the first (warm-up) round. rounds=N (3),
+ *                 count=N requests (200).
  *   mode=peer     (the domU) grant dom0 the ring page at ref `gref`, send
  *                 `count` requests, check every response, report, power off.
  *   mode=churn    (dom0) create and destroy `count` (default 1000) small
  *                 domains — populate, an event channel bound by dom0, one
  *                 frame mapped by dom0 across the destroy — building and
- *                 running a real one every `every` (50) cycles; then the same
- *                 leak check, and the median create+destroy time.
+ *                 running a real one every `every` (50) cycles (a short
+ *                 peer session, or an idle domain destroyed while it runs
+ *                 or after a domctl shutdown); then the same leak check,
+ *                 and the median create+destroy time.
  *   mode=watch    (dom0) wait until every other domain has stopped,
  *                 report and destroy each, then return.
  *
