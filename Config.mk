@@ -36,11 +36,6 @@ FREESTANDING_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin \
 # Log level compiled into hv's default command line (error, warning,
 # info, debug, all).
 HV_LOGLVL   ?= info
-# The command line GRUB passes to hv under `make run`.
-HV_CMDLINE  ?= console=com1 com1=115200,8n1 loglvl=$(HV_LOGLVL) dom0_mem=256M
-# The dom0 kernel `make run` boots (empty: hv alone).
-RUN_DOM0    ?= $(BUILD)/guest-pv/guest-pv
-RUN_DOM0_CMDLINE ?=
 
 # Linux dom0 (build/dom0/, `make dom0`): its kernel command line comes
 # from dom0/cmdline; its memory is fixed so runs compare.
@@ -49,6 +44,19 @@ DOM0_MEM         ?= 512M
 DOM0_QEMU_MEM    ?= 1G
 XEN_DOM0_CMDLINE ?= console=com1 com1=115200,8n1 dom0_mem=$(DOM0_MEM),max:$(DOM0_MEM) \
                     dom0_max_vcpus=1 loglvl=all guest_loglvl=all noreboot
+
+# What `make run` boots: GRUB passes HV_CMDLINE to hv, then dom0's kernel
+# (RUN_DOM0, with RUN_DOM0_CMDLINE) and its initrd (RUN_INITRD) as
+# modules. The default is Debian's Linux with the busybox initramfs of
+# build/dom0/; `make run-guest-pv` boots our guest-pv kernel instead, and
+# an empty RUN_DOM0 boots hv alone.
+HV_CMDLINE       ?= console=com1 com1=115200,8n1 loglvl=$(HV_LOGLVL) \
+                    dom0_mem=$(DOM0_MEM),max:$(DOM0_MEM)
+RUN_DOM0         ?= $(BUILD)/dom0/vmlinuz
+RUN_DOM0_CMDLINE ?= $(DOM0_CMDLINE)
+RUN_INITRD       ?= $(BUILD)/dom0/initramfs.cpio.gz
+# guest-pv's command line under `make run-guest-pv` (e.g. mode=idle).
+GUEST_PV_CMDLINE ?=
 
 # QEMU. KVM does not run vCPUs on our machines (nested virtualisation), so
 # TCG is the default; QEMU_ACCEL=kvm opts in where it works. Under TCG the
@@ -60,7 +68,7 @@ QEMU_CPU    ?= host
 else
 QEMU_CPU    ?= max,-smap
 endif
-QEMU_MEM    ?= 1G
+QEMU_MEM    ?= $(DOM0_QEMU_MEM)
 QEMU_SMP    ?= 1
 # isa-debug-exit lets hv hand an exit status to the test runner.
 QEMU_EXIT_PORT ?= 0xf4

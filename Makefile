@@ -12,10 +12,10 @@ UNIT_DIRS  := tests/unit/hypervisor tests/unit/guest-pv tests/unit/xenstore \
 
 export BUILD CC HOSTCC LD OBJCOPY NM
 
-.PHONY: all deps $(COMPONENTS) iso dom0 run run-dom0-xen test unit-test \
+.PHONY: all deps $(COMPONENTS) iso dom0 run run-guest-pv run-dom0-xen test unit-test \
         integration-test bench clean
 
-all: $(COMPONENTS) iso
+all: $(COMPONENTS)
 
 # Install missing Debian packages once per change of the package list.
 deps: $(BUILD)/.deps-ok
@@ -26,21 +26,32 @@ $(BUILD)/.deps-ok: scripts/deps.sh
 $(COMPONENTS): deps
 	@$(MAKE) --no-print-directory -C $@ all
 
-# build/hv.iso: GRUB + hv (+ the default dom0, once one is built).
-iso: hypervisor $(filter guest-pv,$(COMPONENTS))
-	@bash scripts/mkiso.sh $(BUILD)/hv.iso $(BUILD)/hv "$(HV_CMDLINE)" \
-	    $(if $(wildcard $(RUN_DOM0)),"$(RUN_DOM0)" "$(RUN_DOM0_CMDLINE)")
-
 # build/dom0/: Debian's kernel (vmlinuz, System.map, modules) and an
 # initramfs with busybox, the Xen modules, xenstored and hvctl. Packages
 # are fetched once and cached; the initramfs is packed when an input changed.
 dom0: xenstore dom0-tools
 	@bash scripts/mkdom0.sh $(BUILD)
 
-run: all
+# build/hv.iso: GRUB + hv + what `make run` boots as dom0 (Config.mk).
+# Building Linux's payload is only needed when it is the one booted.
+RUN_NEEDS_DOM0 := $(if $(filter $(BUILD)/dom0/%,$(RUN_DOM0) $(RUN_INITRD)),dom0)
+iso: all $(RUN_NEEDS_DOM0)
+	@bash scripts/mkiso.sh $(BUILD)/hv.iso $(BUILD)/hv "$(HV_CMDLINE)" \
+	    $(if $(RUN_DOM0),"$(RUN_DOM0)" "$(RUN_DOM0_CMDLINE)" \
+	        $(if $(RUN_INITRD),"$(RUN_INITRD)" ""))
+
+# A shell on dom0's console (hvc0) on this terminal; `poweroff` halts hv,
+# Ctrl-A X quits QEMU.
+run: iso
 	@QEMU="$(QEMU)" QEMU_ACCEL="$(QEMU_ACCEL)" QEMU_CPU="$(QEMU_CPU)" \
 	    QEMU_MEM="$(QEMU_MEM)" QEMU_SMP="$(QEMU_SMP)" \
 	    bash scripts/qemu.sh $(BUILD)/hv.iso
+
+# Our own PV kernel as dom0: it runs its in-guest ABI test suite and
+# powers the machine off (GUEST_PV_CMDLINE=mode=idle keeps it running).
+run-guest-pv:
+	@$(MAKE) --no-print-directory run RUN_DOM0=$(BUILD)/guest-pv/guest-pv \
+	    RUN_DOM0_CMDLINE="$(GUEST_PV_CMDLINE)" RUN_INITRD=
 
 # Debian's Linux as dom0 on Debian's Xen 4.17 (the baseline), serial
 # console on this terminal: a shell on hvc0. `poweroff` halts Xen; Ctrl-A X

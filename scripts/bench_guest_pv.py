@@ -12,7 +12,11 @@ Boots guest-pv (mode=bench) as dom0 on each hypervisor under the same QEMU,
           length of the operation (hypervisor included).
 
 Prints each benchmark's median over the boots (each boot already reports a
-median of batches) and the hv/Xen ratio (lower is better for hv).
+median of batches) and the hv/Xen ratio (lower is better for hv). A figure
+a hypervisor did not produce is shown as `failed` (the guest printed
+`bench <name> failed: <why>`: its hypercalls were refused) or `missing`
+(no line at all: the boot crashed or timed out before it); the reasons
+are listed under the table.
 
 The interdomain event-channel round trip (dom0 mode=ping against a domU in
 mode=pong) runs on hv only: hv starts the domU from a boot module, while
@@ -29,6 +33,8 @@ import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LINE = re.compile(rb"bench (\w+) median=(\d+)")
+FAILED = re.compile(rb"bench (\w+) failed: ([^\r\n]*)")
+CRASH = (b"guest-pv: unexpected exception", b"guest-pv: PANIC", b"crashed", b"Panic on CPU")
 HV_CMDLINE = "console=com1 loglvl=warning exit_port=0xf4 dom0_mem=64M"
 XEN_CMDLINE = "console=com1 com1=115200,8n1 dom0_mem=64M dom0_max_vcpus=1 noreboot"
 DONE = (b"guest-pv: powering off",)
@@ -56,7 +62,25 @@ def boot(iso, icount, timeout=240):
     finally:
         p.kill()
         p.wait()
-    return {m.group(1).decode(): int(m.group(2)) for m in LINE.finditer(out)}
+    if any(d in out for d in DONE):
+        status = "ok"
+    elif any(c in out for c in CRASH):
+        status = "crashed"
+    else:
+        status = "timed out"
+    figures = {m.group(1).decode(): int(m.group(2)) for m in LINE.finditer(out)}
+    failed = {m.group(1).decode(): m.group(2).decode(errors="replace").strip()
+              for m in FAILED.finditer(out)}
+    return figures, failed, status
+
+
+def cell(values, failed, name, hv_only=()):
+    """A median, or why there is none."""
+    if name in values:
+        return statistics.median(values[name])
+    if name in hv_only:
+        return "hv-only"
+    return "failed" if name in failed else "missing"
 
 
 def main():
@@ -78,19 +102,36 @@ def main():
                         "mode=ping rounds=1000", guest, "mode=pong"], check=True)
         for mode in ("tcg", "icount"):
             results = {"hv": {}, "xen": {}}
+            failures = {"hv": {}, "xen": {}}
+            problems = []
+            hv_only = set()
             for _ in range(boots):
-                for name in ("hv", "xen"):
-                    for k, v in boot(isos[name], mode == "icount").items():
+                runs = [("hv", isos["hv"]), ("xen", isos["xen"]), ("hv", pingpong)]
+                for name, iso in runs:
+                    figures, failed, status = boot(iso, mode == "icount")
+                    if iso == pingpong:
+                        hv_only |= set(figures)
+                    for k, v in figures.items():
                         results[name].setdefault(k, []).append(v)
-                for k, v in boot(pingpong, mode == "icount").items():
-                    results["hv"].setdefault(k, []).append(v)
+                    failures[name].update(failed)
+                    if status != "ok":
+                        problems.append(f"{name} ({os.path.basename(iso)}): boot {status}")
             unit = "cycles" if mode == "tcg" else "ns = instructions"
             print(f"guest-pv benchmarks, {mode} ({unit}), median of {boots} boots:")
-            for k in sorted(set(results["hv"]) | set(results["xen"])):
-                hv = statistics.median(results["hv"][k]) if k in results["hv"] else None
-                xen = statistics.median(results["xen"][k]) if k in results["xen"] else None
-                ratio = f"{hv / xen:.2f}" if hv and xen else "n/a"
-                print(f"bench {mode} {k:28s} hv={hv!s:>10} xen={xen!s:>10} hv/xen={ratio}")
+            names = set()
+            for side in ("hv", "xen"):
+                names |= set(results[side]) | set(failures[side])
+            for k in sorted(names):
+                hv = cell(results["hv"], failures["hv"], k)
+                xen = cell(results["xen"], failures["xen"], k, hv_only)
+                both = isinstance(hv, (int, float)) and isinstance(xen, (int, float)) and xen
+                ratio = f"{hv / xen:.2f}" if both else "n/a"
+                print(f"bench {mode} {k:36s} hv={hv!s:>10} xen={xen!s:>10} hv/xen={ratio}")
+            for side in ("hv", "xen"):
+                for k, why in sorted(failures[side].items()):
+                    print(f"  {side}: {k} failed: {why}")
+            for p in sorted(set(problems)):
+                print(f"  {p}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
 	build-essential make gcc binutils clang lld llvm libclang-rt-14-dev
-	pkg-config check libxml2-dev libsubunit-dev
+	pkg-config check libxml2-dev libsubunit-dev liblzma-dev
 	qemu-system-x86 grub-pc-bin grub-common xorriso mtools
 	python3 cpio xz-utils busybox-static kmod libc6-dev
 )

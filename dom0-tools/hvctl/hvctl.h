@@ -23,6 +23,7 @@ struct hvctl_cmd {
 extern const struct hvctl_cmd hvctl_cmds[];
 
 /* Commands (one file per group). argv[0] is the command name. */
+int cmd_list(const struct hvctl_opts *o, int argc, char **argv);
 int cmd_version(const struct hvctl_opts *o, int argc, char **argv);
 
 #endif /* HVCTL_H */

@@ -11,6 +11,8 @@
 #include "hvctl.h"
 
 const struct hvctl_cmd hvctl_cmds[] = {
+	{ "list", cmd_list, "",
+	  "list the domains: name, id, memory (MiB), vCPUs, state, CPU time" },
 	{ "version", cmd_version, "",
 	  "print the hypervisor's version, changeset and guest types" },
 	{ NULL, NULL, NULL, NULL },

@@ -13,7 +13,7 @@
 
 struct build_ctx {
 	struct hv_handle *h;
-	domid_t dom;
+	uint16_t dom;
 };
 
 static int b_populate(void *ctx, uint64_t *list, uint64_t n)
@@ -66,7 +66,7 @@ static int b_start(void *ctx)
 	return rc ? rc : hv_domain_unpause(c->h, c->dom);
 }
 
-int hv_build_pv(struct hv_handle *h, domid_t dom, struct pvb_params *p, struct pvb_build *b,
+int hv_build_pv(struct hv_handle *h, uint16_t dom, struct pvb_params *p, struct pvb_build *b,
 		int start)
 {
 	struct build_ctx c = { h, dom };

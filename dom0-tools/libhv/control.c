@@ -1,20 +1,116 @@
 /*
- * control.c - hv's control interface (public/hvctl.h) and the memory and
- * MMU operations a domain builder makes on another domain's behalf.
+ * control.c - hv's control interface (public/hvctl.h) through libhv:
+ * the domctl and sysctl hypercalls and what tools build on them.
  *
- * Whatever the hypervisor reads or writes goes through locked memory
- * from hv_buffer_alloc() (libhv.h): the caller's structures are copied
- * in and, on success, back out. Errors name what failed, e.g.
- * "domctl destroy (domain 3): No such process".
+ * Xen rejects hv's interface version with -EACCES (its own structures
+ * differ), so that result gets a message saying which hypervisor speaks
+ * what instead of a bare "Permission denied".
+ *
+ * A domain builder's calls on another domain's behalf live here too:
+ * populate_physmap, MMU_MACHPHYS_UPDATE and MMUEXT_PIN_L4_TABLE naming
+ * it. Whatever the hypervisor reads or writes goes through locked memory
+ * from hv_buffer_alloc(); the caller's structures are copied in and, on
+ * success, back out.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <public/hvctl.h>
 #include <public/memory.h>
 #include <public/xen.h>
 
 #include "private.h"
+
+/* op is domctl or sysctl; `what` names the command in messages. */
+static int control_call(struct hv_handle *h, unsigned int op, void *arg,
+			const char *what)
+{
+	struct hv_hypercall call = {
+		.op = op,
+		.arg = { (uint64_t)(uintptr_t)arg },
+	};
+	char why[sizeof(h->err)];
+	long rc = hv_hypercall(h, &call);
+
+	if (rc >= 0)
+		return 0;
+	if (rc == -EACCES)
+		return hv_set_error(h, (int)rc, "%s: the hypervisor refuses hv's "
+				    "control interface %#x (not hv, or another "
+				    "version of it)", what, HVCTL_INTERFACE_VERSION);
+	snprintf(why, sizeof(why), "%s", hv_last_error(h));
+	return hv_set_error(h, (int)rc, "%s: %s", what, why);
+}
+
+int hv_domain_list(struct hv_handle *h, struct hv_domctl_info *out,
+		   unsigned int max, unsigned int *count)
+{
+	struct hv_sysctl *op;
+	struct hv_domctl_info *buf;
+	size_t size = (size_t)max * sizeof(*buf);
+	int rc;
+
+	*count = 0;
+	if (max == 0)
+		return hv_set_error(h, -EINVAL, "domain list: room for 0 domains");
+	op = hv_buffer_alloc(h, sizeof(*op));
+	if (!op)
+		return -ENOMEM;
+	buf = hv_buffer_alloc(h, size);
+	if (!buf) {
+		hv_buffer_free(h, op, sizeof(*op));
+		return -ENOMEM;
+	}
+	op->cmd = HV_SYSCTL_domain_list;
+	op->interface_version = HVCTL_INTERFACE_VERSION;
+	op->u.list.first_domain = 0;
+	op->u.list.max = max;
+	op->u.list.buffer = (uint64_t)(uintptr_t)buf;
+	rc = control_call(h, __HYPERVISOR_sysctl, op, "sysctl(domain_list)");
+	if (rc == 0 && op->u.list.count > max)
+		rc = hv_set_error(h, -EIO, "sysctl(domain_list): %u entries "
+				  "reported for room of %u", op->u.list.count, max);
+	if (rc == 0) {
+		memcpy(out, buf, (size_t)op->u.list.count * sizeof(*buf));
+		*count = op->u.list.count;
+	}
+	hv_buffer_free(h, buf, size);
+	hv_buffer_free(h, op, sizeof(*op));
+	return rc;
+}
+
+int hv_physinfo(struct hv_handle *h, struct hv_sysctl_physinfo *out)
+{
+	struct hv_sysctl *op = hv_buffer_alloc(h, sizeof(*op));
+	int rc;
+
+	if (!op)
+		return -ENOMEM;
+	op->cmd = HV_SYSCTL_physinfo;
+	op->interface_version = HVCTL_INTERFACE_VERSION;
+	rc = control_call(h, __HYPERVISOR_sysctl, op, "sysctl(physinfo)");
+	if (rc == 0)
+		*out = op->u.physinfo;
+	hv_buffer_free(h, op, sizeof(*op));
+	return rc;
+}
+
+char hv_domain_state_letter(const struct hv_domctl_info *info)
+{
+	static const char letters[] = {
+		[HV_DOMSTATE_running] = 'r',
+		[HV_DOMSTATE_paused] = 'p',
+		[HV_DOMSTATE_shutdown] = 's',
+		[HV_DOMSTATE_crashed] = 'c',
+		[HV_DOMSTATE_dying] = 'd',
+		[HV_DOMSTATE_blocked] = 'b',
+	};
+
+	return info->state < sizeof(letters) ? letters[info->state] : '?';
+}
+
+/* ---- domctl, and what a domain builder does ---------------------------- */
 
 #define M2P_BATCH 256
 
@@ -65,53 +161,53 @@ int hv_domctl(struct hv_handle *h, struct hv_domctl *op)
 {
 	struct hv_domctl *buf = hv_buffer_alloc(h, sizeof(*buf));
 	char what[64];
-	long rc;
+	int rc;
 
 	if (!buf)
 		return -ENOMEM;
 	if (op->cmd < sizeof(domctl_names) / sizeof(domctl_names[0]) && domctl_names[op->cmd])
-		snprintf(what, sizeof(what), "domctl %s (domain %u)", domctl_names[op->cmd],
+		snprintf(what, sizeof(what), "domctl(%s, domain %u)", domctl_names[op->cmd],
 			 op->domain);
 	else
-		snprintf(what, sizeof(what), "domctl %u (domain %u)", op->cmd, op->domain);
+		snprintf(what, sizeof(what), "domctl(%u, domain %u)", op->cmd, op->domain);
 	op->interface_version = HVCTL_INTERFACE_VERSION;
 	memcpy(buf, op, sizeof(*buf));
-	rc = hv_call(h, what, __HYPERVISOR_domctl, (uint64_t)(uintptr_t)buf, 0, 0, 0, 0);
-	if (rc >= 0)
+	rc = control_call(h, __HYPERVISOR_domctl, buf, what);
+	if (!rc)
 		memcpy(op, buf, sizeof(*op));
 	hv_buffer_free(h, buf, sizeof(*buf));
-	return rc < 0 ? (int)rc : 0;
+	return rc;
 }
 
 int hv_sysctl(struct hv_handle *h, struct hv_sysctl *op)
 {
 	struct hv_sysctl *buf = hv_buffer_alloc(h, sizeof(*buf));
 	char what[48];
-	long rc;
+	int rc;
 
 	if (!buf)
 		return -ENOMEM;
 	if (op->cmd < sizeof(sysctl_names) / sizeof(sysctl_names[0]) && sysctl_names[op->cmd])
-		snprintf(what, sizeof(what), "sysctl %s", sysctl_names[op->cmd]);
+		snprintf(what, sizeof(what), "sysctl(%s)", sysctl_names[op->cmd]);
 	else
-		snprintf(what, sizeof(what), "sysctl %u", op->cmd);
+		snprintf(what, sizeof(what), "sysctl(%u)", op->cmd);
 	op->interface_version = HVCTL_INTERFACE_VERSION;
 	memcpy(buf, op, sizeof(*buf));
-	rc = hv_call(h, what, __HYPERVISOR_sysctl, (uint64_t)(uintptr_t)buf, 0, 0, 0, 0);
-	if (rc >= 0)
+	rc = control_call(h, __HYPERVISOR_sysctl, buf, what);
+	if (!rc)
 		memcpy(op, buf, sizeof(*op));
 	hv_buffer_free(h, buf, sizeof(*buf));
-	return rc < 0 ? (int)rc : 0;
+	return rc;
 }
 
-static int simple(struct hv_handle *h, domid_t dom, uint32_t cmd)
+static int simple(struct hv_handle *h, uint16_t dom, uint32_t cmd)
 {
 	struct hv_domctl op = { .cmd = cmd, .domain = dom };
 
 	return hv_domctl(h, &op);
 }
 
-int hv_domain_create(struct hv_handle *h, const struct hv_domctl_create *c, domid_t *dom)
+int hv_domain_create(struct hv_handle *h, const struct hv_domctl_create *c, uint16_t *dom)
 {
 	struct hv_domctl op = { .cmd = HV_DOMCTL_create, .domain = *dom };
 	int rc;
@@ -123,22 +219,22 @@ int hv_domain_create(struct hv_handle *h, const struct hv_domctl_create *c, domi
 	return rc;
 }
 
-int hv_domain_destroy(struct hv_handle *h, domid_t dom)
+int hv_domain_destroy(struct hv_handle *h, uint16_t dom)
 {
 	return simple(h, dom, HV_DOMCTL_destroy);
 }
 
-int hv_domain_pause(struct hv_handle *h, domid_t dom)
+int hv_domain_pause(struct hv_handle *h, uint16_t dom)
 {
 	return simple(h, dom, HV_DOMCTL_pause);
 }
 
-int hv_domain_unpause(struct hv_handle *h, domid_t dom)
+int hv_domain_unpause(struct hv_handle *h, uint16_t dom)
 {
 	return simple(h, dom, HV_DOMCTL_unpause);
 }
 
-int hv_domain_getinfo(struct hv_handle *h, domid_t dom, struct hv_domctl_info *info)
+int hv_domain_getinfo(struct hv_handle *h, uint16_t dom, struct hv_domctl_info *info)
 {
 	struct hv_domctl op = { .cmd = HV_DOMCTL_getinfo, .domain = dom };
 	int rc = hv_domctl(h, &op);
@@ -148,43 +244,7 @@ int hv_domain_getinfo(struct hv_handle *h, domid_t dom, struct hv_domctl_info *i
 	return rc;
 }
 
-int hv_domain_list(struct hv_handle *h, domid_t first, struct hv_domctl_info *out,
-		   unsigned int max, unsigned int *count)
-{
-	struct hv_sysctl op = { .cmd = HV_SYSCTL_domain_list };
-	size_t size = (max ? max : 1) * sizeof(*out);
-	struct hv_domctl_info *buf = hv_buffer_alloc(h, size);
-	int rc;
-
-	*count = 0;
-	if (!buf)
-		return -ENOMEM;
-	op.u.list.first_domain = first;
-	op.u.list.max = max;
-	op.u.list.buffer = (uint64_t)(uintptr_t)buf;
-	rc = hv_sysctl(h, &op);
-	if (!rc && op.u.list.count > max)
-		rc = hv_set_error(h, -EPROTO, "sysctl domain_list: %u entries for room for %u",
-				  op.u.list.count, max);
-	if (!rc) {
-		memcpy(out, buf, op.u.list.count * sizeof(*out));
-		*count = op.u.list.count;
-	}
-	hv_buffer_free(h, buf, size);
-	return rc;
-}
-
-int hv_physinfo(struct hv_handle *h, struct hv_sysctl_physinfo *p)
-{
-	struct hv_sysctl op = { .cmd = HV_SYSCTL_physinfo };
-	int rc = hv_sysctl(h, &op);
-
-	if (!rc)
-		*p = op.u.physinfo;
-	return rc;
-}
-
-int hv_evtchn_alloc(struct hv_handle *h, domid_t dom, domid_t remote, uint32_t *port)
+int hv_evtchn_alloc(struct hv_handle *h, uint16_t dom, uint16_t remote, uint32_t *port)
 {
 	struct hv_domctl op = { .cmd = HV_DOMCTL_evtchn_alloc, .domain = dom };
 	int rc;
@@ -196,7 +256,7 @@ int hv_evtchn_alloc(struct hv_handle *h, domid_t dom, domid_t remote, uint32_t *
 	return rc;
 }
 
-int hv_vcpu_up(struct hv_handle *h, domid_t dom, unsigned int vcpu)
+int hv_vcpu_up(struct hv_handle *h, uint16_t dom, unsigned int vcpu)
 {
 	struct hv_domctl op = { .cmd = HV_DOMCTL_vcpu_up, .domain = dom };
 
@@ -204,7 +264,7 @@ int hv_vcpu_up(struct hv_handle *h, domid_t dom, unsigned int vcpu)
 	return hv_domctl(h, &op);
 }
 
-int hv_set_vcpu_context(struct hv_handle *h, domid_t dom, unsigned int vcpu,
+int hv_set_vcpu_context(struct hv_handle *h, uint16_t dom, unsigned int vcpu,
 			const struct vcpu_guest_context *c)
 {
 	struct hv_domctl op = { .cmd = HV_DOMCTL_set_vcpu_context, .domain = dom };
@@ -223,7 +283,7 @@ int hv_set_vcpu_context(struct hv_handle *h, domid_t dom, unsigned int vcpu,
 
 /* ---- memory and MMU on another domain's behalf ------------------------- */
 
-int hv_populate_physmap(struct hv_handle *h, domid_t dom, uint64_t *list, size_t n)
+int hv_populate_physmap(struct hv_handle *h, uint16_t dom, uint64_t *list, size_t n)
 {
 	struct xen_memory_reservation *r;
 	uint64_t *extents;
@@ -253,7 +313,7 @@ int hv_populate_physmap(struct hv_handle *h, domid_t dom, uint64_t *list, size_t
 	return rc < 0 ? (int)rc : 0;
 }
 
-int hv_set_m2p(struct hv_handle *h, domid_t dom, const uint64_t *mfns, uint64_t first_pfn,
+int hv_set_m2p(struct hv_handle *h, uint16_t dom, const uint64_t *mfns, uint64_t first_pfn,
 	       size_t n)
 {
 	struct mmu_update *u = hv_buffer_alloc(h, M2P_BATCH * sizeof(*u));
@@ -277,7 +337,7 @@ int hv_set_m2p(struct hv_handle *h, domid_t dom, const uint64_t *mfns, uint64_t 
 	return rc < 0 ? (int)rc : 0;
 }
 
-int hv_pin_l4(struct hv_handle *h, domid_t dom, uint64_t mfn)
+int hv_pin_l4(struct hv_handle *h, uint16_t dom, uint64_t mfn)
 {
 	struct mmuext_op *op = hv_buffer_alloc(h, sizeof(*op));
 	char what[64];

@@ -31,7 +31,7 @@ _Static_assert(sizeof(struct privcmd_mmapbatch_v2_arg) == 32, "privcmd_mmapbatch
 #define IOCTL_PRIVCMD_MMAPBATCH_V2 \
 	_IOC(_IOC_NONE, 'P', 4, sizeof(struct privcmd_mmapbatch_v2_arg))
 
-int hv_backend_foreign(struct hv_handle *h, void *(*map)(void *ctx, domid_t dom, uint64_t mfn),
+int hv_backend_foreign(struct hv_handle *h, void *(*map)(void *ctx, uint16_t dom, uint64_t mfn),
 		       void (*unmap)(void *ctx, void *page))
 {
 	if (h->fd >= 0)
@@ -41,7 +41,7 @@ int hv_backend_foreign(struct hv_handle *h, void *(*map)(void *ctx, domid_t dom,
 	return 0;
 }
 
-void *hv_map_foreign(struct hv_handle *h, domid_t dom, uint64_t mfn)
+void *hv_map_foreign(struct hv_handle *h, uint16_t dom, uint64_t mfn)
 {
 	struct privcmd_mmapbatch_v2_arg a;
 	uint64_t arr = mfn;

@@ -11,7 +11,7 @@
 struct hv_handle {
 	int fd;				/* privcmd, or -1 with a backend */
 	struct hv_backend be;		/* used when fd < 0 */
-	void *(*be_map)(void *ctx, domid_t dom, uint64_t mfn);	/* the backend's foreign maps */
+	void *(*be_map)(void *ctx, uint16_t dom, uint64_t mfn);	/* the backend's foreign maps */
 	void (*be_unmap)(void *ctx, void *page);
 	char path[128];			/* for messages */
 	char err[256];			/* hv_last_error() */

@@ -197,7 +197,8 @@ static bool self_destructive_op(unsigned long nr, unsigned long cmd)
 {
 	switch (nr) {
 	case __HYPERVISOR_vcpu_op:
-		return cmd == VCPUOP_register_vcpu_info;
+		/* Placing vcpu_info by MFN; taking our only vCPU down stops us for good. */
+		return cmd == VCPUOP_register_vcpu_info || cmd == VCPUOP_down;
 	case __HYPERVISOR_memory_op:
 		return cmd == XENMEM_decrease_reservation || cmd == XENMEM_exchange;
 	case __HYPERVISOR_grant_table_op:

@@ -75,12 +75,6 @@ uint64_t hypervisor_frame(void)
 	return (table_at(read_cr3() >> PAGE_SHIFT)[256] & PTE_ADDR) >> PAGE_SHIFT;
 }
 
-long map_va(void *va, uint64_t mfn, uint64_t flags)
-{
-	return HYPERVISOR_update_va_mapping((unsigned long)va, mfn ? (mfn << PAGE_SHIFT) | flags : 0,
-					    UVMF_INVLPG);
-}
-
 long restore_va(void *va)
 {
 	return map_va(va, va_to_mfn(va), PTE_RW_FLAGS);

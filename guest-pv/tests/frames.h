@@ -14,18 +14,11 @@
 #define GUEST_TESTS_FRAMES_H
 
 #include <guest/arch.h>
+#include <guest/mm.h>
 #include <public/memory.h>
 
-#define PTE_P       0x001UL
-#define PTE_RW      0x002UL
-#define PTE_US      0x004UL
-#define PTE_A       0x020UL
-#define PTE_D       0x040UL
+/* Entry bits beyond guest/mm.h's. */
 #define PTE_AVAIL   0xe00UL
-#define PTE_NX      (1UL << 63)
-#define PTE_ADDR    0x000ffffffffff000UL
-#define PTE_RW_FLAGS (PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D)
-#define PTE_RO_FLAGS (PTE_P | PTE_US | PTE_A)
 
 /* What the M2P holds for a frame that is nobody's PFN. */
 #define M2P_INVALID (~0UL)
@@ -44,8 +37,7 @@ uint64_t m2p_of(uint64_t mfn);
 
 /* The L1 entry mapping va in the current page tables (0 if none) and its machine address. */
 uint64_t l1e_of(const void *va, uint64_t *maddr);
-/* Point va at mfn with flags (mfn 0: unmap it); update_va_mapping's result. */
-long map_va(void *va, uint64_t mfn, uint64_t flags);
+/* map_va() (point va at mfn with flags, 0 unmaps) is guest/mm.h's. */
 /* Map va back to its own frame (the p2m's), read-write. */
 long restore_va(void *va);
 /* Whether va can be read / written now (a fault is caught, not fatal). */

@@ -21,6 +21,7 @@
 #include <guest/hypercall.h>
 #include <guest/test.h>
 #include <public/errno.h>
+#include <public/hvctl.h>
 #include <public/memory.h>
 #include "frames.h"
 
@@ -236,6 +237,19 @@ struct xen417_domctl {
 	} u;
 };
 
+/* hv's own domctl (public/hvctl.h) does the same on hv. */
+static long hv_set_max_pages(uint64_t pages)
+{
+	struct hv_domctl d = {
+		.cmd = HV_DOMCTL_max_mem,
+		.interface_version = HVCTL_INTERFACE_VERSION,
+		.domain = DOMID_SELF,
+		.u.max_mem.max_pages = pages,
+	};
+
+	return HCALL(__HYPERVISOR_domctl, &d, 0, 0, 0, 0);
+}
+
 static long xen_set_max_pages(uint64_t pages)
 {
 	struct xen417_domctl d = {
@@ -255,12 +269,17 @@ TEST(memory_res, increase_over_max)
 	xen_pfn_t list[5];
 
 	if (max - cur > 64) {
-		/* Xen's dom0 may grow to all free memory; bound it for a while with its domctl. */
+		/*
+		 * dom0 may grow to all free memory (on Xen and on hv); bound it for
+		 * a while with the hypervisor's own domctl.
+		 */
 		const char *t = target_hypervisor();
+		long (*set_max)(uint64_t) = !t ? NULL : !strcmp(t, "xen") ? xen_set_max_pages :
+						 !strcmp(t, "hv") ? hv_set_max_pages : NULL;
 
-		if (!t || strcmp(t, "xen") || !is_initial_domain())
+		if (!set_max || !is_initial_domain())
 			SKIP("maximum_reservation %ld is far above current %ld", max, cur);
-		CHECK_RC("XEN_DOMCTL_max_mem(current + 2)", 0, xen_set_max_pages(cur + 2));
+		CHECK_RC("domctl max_mem(current + 2)", 0, set_max(cur + 2));
 		CHECK_EQ("maximum_reservation lowered", cur + 2, maximum_pages());
 		lowered = true;
 	}
@@ -275,7 +294,10 @@ TEST(memory_res, increase_over_max)
 	if (rc > 0)
 		CHECK_RC("give them back", rc, decrease(list, rc, 0));
 	if (lowered) {
-		CHECK_RC("XEN_DOMCTL_max_mem(restore)", 0, xen_set_max_pages((uint64_t)max));
+		const char *t = target_hypervisor();
+
+		CHECK_RC("domctl max_mem(restore)", 0,
+			 (!strcmp(t, "xen") ? xen_set_max_pages : hv_set_max_pages)((uint64_t)max));
 		CHECK_EQ("maximum_reservation restored", max, maximum_pages());
 	}
 	CHECK_EQ("current_reservation back", cur, current_pages());

@@ -144,6 +144,11 @@ uint64_t dom0_mem_max(uint64_t host)
 	return size;
 }
 
+bool dom0_mem_has_max(void)
+{
+	return mem_max.set;
+}
+
 unsigned int dom0_vcpus(unsigned int host_cpus)
 {
 	unsigned int n = MIN(host_cpus, vcpus_max);
@@ -153,7 +158,12 @@ unsigned int dom0_vcpus(unsigned int host_cpus)
 
 void dom0_report_sizing(uint64_t host_free, unsigned int host_cpus)
 {
-	pr_info("dom0: %lu MiB (max %lu MiB) of %lu MiB free, %u vCPU%s\n",
-		dom0_mem_size(host_free) / MIB, dom0_mem_max(host_free) / MIB, host_free / MIB,
-		dom0_vcpus(host_cpus), dom0_vcpus(host_cpus) == 1 ? "" : "s");
+	if (mem_max.set)
+		pr_info("dom0: %lu MiB (max %lu MiB) of %lu MiB free, %u vCPU%s\n",
+			dom0_mem_size(host_free) / MIB, dom0_mem_max(host_free) / MIB,
+			host_free / MIB, dom0_vcpus(host_cpus), dom0_vcpus(host_cpus) == 1 ? "" : "s");
+	else
+		pr_info("dom0: %lu MiB (no max: it may grow) of %lu MiB free, %u vCPU%s\n",
+			dom0_mem_size(host_free) / MIB, host_free / MIB, dom0_vcpus(host_cpus),
+			dom0_vcpus(host_cpus) == 1 ? "" : "s");
 }

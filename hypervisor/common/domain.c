@@ -31,6 +31,9 @@ static unsigned int nr_dying;		/* destroyed domains not yet freed */
 /* DOMID_IO: the owner named when a privileged domain maps I/O memory. */
 static struct domain dom_io_domain = { .id = DOMID_IO };
 struct domain *const dom_io = &dom_io_domain;
+/* DOMID_XEN: hv itself, which owns no page a guest may name. */
+static struct domain dom_xen_domain = { .id = DOMID_XEN };
+struct domain *const dom_xen = &dom_xen_domain;
 
 static const char *const shutdown_names[] = {
 	"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset",

@@ -126,6 +126,8 @@ static long set_vcpu_context(struct domain *d, const struct hv_domctl_vcpu_conte
 		return -ENOMEM;
 	rc = copy_from_guest(c, vc->ctxt, sizeof(*c)) ? -EFAULT : arch_set_vcpu_context(v, c);
 	xfree(c);
+	if (!rc)
+		v->initialised = true;
 	return rc;
 }
 
@@ -135,14 +137,9 @@ static long vcpu_up(struct domain *d, const struct hv_domctl_vcpu *vu)
 
 	if (vu->vcpu >= d->max_vcpus || !(v = d->vcpus[vu->vcpu]))
 		return -ENOENT;
-	if (!v->kernel_l4)
+	if (!v->initialised)
 		return -EINVAL;		/* no context yet */
-	if (v->runstate.state != RUNSTATE_offline)
-		return 0;
-	vcpu_runstate_change(v, RUNSTATE_runnable);
-	vcpu_start_periodic(v);
-	sched_add(v);
-	return 0;
+	return vcpu_bring_up(v);
 }
 
 static long set_sched(struct domain *d, const struct hv_domctl_sched *s)
@@ -228,8 +225,10 @@ static bool refused_on(const struct hv_domctl *op, const struct domain *d)
 	case HV_DOMCTL_getinfo:
 	case HV_DOMCTL_sched_get:
 	case HV_DOMCTL_sched_set:
-	case HV_DOMCTL_destroy:
+	case HV_DOMCTL_max_mem:
 		return false;
+	case HV_DOMCTL_destroy:
+		return d->initial;
 	default:
 		return d->initial || d->state == DOMAIN_DYING;
 	}

@@ -121,7 +121,8 @@ static pte_t grant_pte(mfn_t frame, uint32_t flags)
 
 	if (!(flags & GNTMAP_readonly))
 		e |= _PAGE_RW;
-	return e;
+	/* The guest's avail bits (GNTMAP_guest_avail*) go to the PTE's bits 9-11. */
+	return e | (((pte_t)(flags >> _GNTMAP_guest_avail0) & 7) << 9);
 }
 
 /* ---- map -------------------------------------------------------------------- */
@@ -174,10 +175,11 @@ static void map_one(struct gnttab_map_grant_ref *op)
 	}
 	frame = (act->pins_ro + act->pins_rw) ? act->frame : __atomic_load_n(&e->frame, __ATOMIC_SEQ_CST);
 	f = mfn_to_frame(frame);
-	rc = GNTST_general_error;
 	/* The mapping's references: the frame must be the granter's own. */
+	rc = GNTST_bad_page;
 	if (frame_get(f, rd))
 		goto undo_pin;
+	rc = GNTST_general_error;
 	if (!readonly && frame_get_type(f, FT_WRITABLE))
 		goto undo_ref;
 	if (op->flags & GNTMAP_host_map) {
@@ -198,7 +200,7 @@ static void map_one(struct gnttab_map_grant_ref *op)
 	mt->host_addr = op->host_addr;
 	ld->grant_table->maptrack_used++;
 	op->handle = handle;
-	op->dev_bus_addr = (op->flags & GNTMAP_device_map) ? frame << PAGE_SHIFT : 0;
+	op->dev_bus_addr = frame << PAGE_SHIFT;	/* no IOMMU: bus addresses are machine ones */
 	op->status = GNTST_okay;
 	return;
 

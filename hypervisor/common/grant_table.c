@@ -136,6 +136,8 @@ static long setup_table(uint64_t arg)
 
 	if (copy_from_guest(&st, arg, sizeof(st)))
 		return -EFAULT;
+	if (!guest_range_ok(st.frame_list, (uint64_t)st.nr_frames * sizeof(uint64_t)))
+		return -EFAULT;
 	st.status = lookup(st.dom, &d);
 	if (st.status == GNTST_okay && st.nr_frames > d->grant_table->max_frames)
 		st.status = GNTST_general_error;
@@ -203,8 +205,6 @@ static void release(struct domain *granter, grant_ref_t ref, bool write)
 static mfn_t copy_side(const struct gnttab_copy_ptr *p, bool is_gref, bool write,
 		       struct domain **granter, int16_t *status)
 {
-	int16_t rc = lookup(p->domid, granter);
-
 	if (is_gref) {
 		/* Anyone may use a grant made to it: the entry names the grantee. */
 		*granter = p->domid == DOMID_SELF ? current->domain : domain_by_id(p->domid);
@@ -214,10 +214,12 @@ static mfn_t copy_side(const struct gnttab_copy_ptr *p, bool is_gref, bool write
 		}
 		return acquire(*granter, p->u.ref, write, status);
 	}
-	if (rc != GNTST_okay || *granter != current->domain) {
-		*status = rc != GNTST_okay ? rc : GNTST_permission_denied;
+	/* A frame side is one's own frame, named by DOMID_SELF alone (as Xen). */
+	if (p->domid != DOMID_SELF) {
+		*status = GNTST_permission_denied;
 		return INVALID_MFN;
 	}
+	*granter = current->domain;
 	if (!domain_owns(current->domain, p->u.gmfn)) {
 		*status = GNTST_bad_page;
 		return INVALID_MFN;
@@ -303,13 +305,14 @@ static long get_version(uint64_t arg)
 /* Batched ops take `count` entries; the two table queries take one each. */
 long do_grant_table_op(unsigned int cmd, uint64_t arg, unsigned int count)
 {
-	if (count > MAX_BATCH)
+	/* The upper bits are Xen's continuation state: never the guest's to set. */
+	if ((cmd >> 12) || count > MAX_BATCH)
 		return -EINVAL;
 	switch (cmd) {
 	case GNTTABOP_query_size:
-		return count ? query_size(arg) : 0;
+		return count == 1 ? query_size(arg) : -EINVAL;
 	case GNTTABOP_setup_table:
-		return count ? setup_table(arg) : 0;
+		return count == 1 ? setup_table(arg) : -EINVAL;
 	case GNTTABOP_copy:
 		return copy_batch(arg, count);
 	case GNTTABOP_map_grant_ref:

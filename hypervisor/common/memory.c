@@ -111,6 +111,13 @@ long do_memory_op(uint64_t cmd_arg, uint64_t arg)
 	case XENMEM_decrease_reservation:
 	case XENMEM_populate_physmap:
 		return memory_reservation_op(cmd, start, arg);
+	default:
+		break;
+	}
+	/* Only the reservation ops are ever continued: a resume point is a mistake. */
+	if (start)
+		return -EINVAL;
+	switch (cmd) {
 	case XENMEM_exchange:
 		return memory_exchange(arg);
 	case XENMEM_current_reservation:

@@ -21,10 +21,10 @@
 #include <hv/sched.h>
 #include <public/memory.h>
 
-/* Largest extent a domain may ask for: 2 MiB, 16 MiB for dom0 (Xen's defaults). */
+/* Largest extent a domain may ask for: 2 MiB, 1 GiB for dom0 (Xen's defaults). */
 static unsigned int max_order(const struct domain *d)
 {
-	return d->privileged ? 12 : 9;
+	return d->privileged ? 18 : 9;
 }
 
 /* The MFN every frame must lie below for address_bits (0: anywhere). */
@@ -48,20 +48,19 @@ static struct domain *reservation_target(domid_t id)
 	return t && d->privileged ? t : NULL;
 }
 
-/* One frame back from d (Xen's guest_remove_page). */
+/*
+ * One frame back from d (Xen's guest_remove_page). It stays allocated,
+ * counted and mapped (a pin, a mapping) until its last reference goes.
+ */
 static int remove_frame(struct domain *d, mfn_t mfn)
 {
 	struct frame *f = mfn_to_frame(mfn);
 
 	if (frame_get(f, d))
 		return -EINVAL;
-	if (f->flags & FRAME_HV_PAGE) {
+	if ((f->flags & FRAME_HV_PAGE) || !(f->flags & FRAME_ASSIGNED)) {
 		frame_put(f);
 		return -EINVAL;
-	}
-	if (f->flags & FRAME_PINNED) {
-		f->flags &= (uint8_t)~FRAME_PINNED;
-		frame_put_and_type(f);
 	}
 	domain_unassign_frame(f);
 	frame_put(f);
@@ -102,9 +101,10 @@ long memory_reservation_op(unsigned int op, uint64_t start, uint64_t arg)
 	struct domain *d;
 	uint64_t i;
 
+	/* As on Xen, these ops never fail as a whole: they say how far they got. */
 	if (copy_from_guest(&r, arg, sizeof(r)))
-		return -EFAULT;
-	if (start >= r.nr_extents || r.nr_extents > (~0UL >> MEMOP_EXTENT_SHIFT))
+		return (long)start;
+	if (start >= r.nr_extents || r.nr_extents > (~0U >> MEMOP_EXTENT_SHIFT))
 		return (long)start;
 	if ((r.extent_start || op != XENMEM_increase_reservation) &&
 	    !guest_range_ok(r.extent_start, r.nr_extents * sizeof(xen_pfn_t)))
@@ -154,7 +154,10 @@ static long exchange_chunk(struct domain *d, struct xen_memory_exchange *x, uint
 				return -EINVAL;
 	}
 	for (k = 0; k < out_count; k++) {
-		out[k] = alloc_frames_below(x->out.extent_order, bits_limit(x->out.mem_flags));
+		mfn_t limit = bits_limit(x->out.mem_flags);
+
+		out[k] = limit ? alloc_frames_below(x->out.extent_order, limit) :
+				 alloc_frames(x->out.extent_order);
 		if (out[k] == INVALID_MFN)
 			break;
 	}
@@ -183,6 +186,15 @@ static long exchange_chunk(struct domain *d, struct xen_memory_exchange *x, uint
 	return 0;
 }
 
+/* An exchange refused before any work: nr_exchanged still goes back. */
+static long exchange_fail(uint64_t arg, const struct xen_memory_exchange *x, long rc)
+{
+	if (copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged),
+			  &x->nr_exchanged, sizeof(x->nr_exchanged)))
+		return -EFAULT;
+	return rc;
+}
+
 long memory_exchange(uint64_t arg)
 {
 	struct xen_memory_exchange x;
@@ -193,21 +205,25 @@ long memory_exchange(uint64_t arg)
 
 	if (copy_from_guest(&x, arg, sizeof(x)))
 		return -EFAULT;
-	if (x.in.extent_order > 32 || x.out.extent_order > 32 ||
-	    x.in.nr_extents > (~0UL >> 33) || x.out.nr_extents > (~0UL >> 33) ||
-	    (x.in.nr_extents << x.in.extent_order) != (x.out.nr_extents << x.out.extent_order) ||
-	    x.nr_exchanged > x.in.nr_extents ||
-	    x.in.extent_order > max_order(current->domain) ||
-	    x.out.extent_order > max_order(current->domain))
-		return -EINVAL;
+	/* The checks in Xen's order, so each mistake gets Xen's errno. */
+	if (MAX(x.in.extent_order, x.out.extent_order) > max_order(current->domain))
+		return exchange_fail(arg, &x, -EPERM);
+	if (x.nr_exchanged > x.in.nr_extents || x.in.domid != x.out.domid ||
+	    (~0UL >> x.in.extent_order) < x.in.nr_extents ||
+	    (~0UL >> x.out.extent_order) < x.out.nr_extents ||
+	    (x.in.nr_extents << x.in.extent_order) != (x.out.nr_extents << x.out.extent_order))
+		return exchange_fail(arg, &x, -EINVAL);
+	if (x.nr_exchanged == x.in.nr_extents)
+		return 0;
 	if (!guest_range_ok(x.in.extent_start, x.in.nr_extents * sizeof(xen_pfn_t)) ||
 	    !guest_range_ok(x.out.extent_start, x.out.nr_extents * sizeof(xen_pfn_t)))
-		return -EFAULT;
-	if (x.in.domid != x.out.domid)
-		return -EINVAL;
+		return exchange_fail(arg, &x, -EFAULT);
+	if (x.in.domid != DOMID_SELF && x.in.domid != current->domain->id &&
+	    !domain_by_id(x.in.domid))
+		return exchange_fail(arg, &x, -ESRCH);
 	d = reservation_target(x.in.domid);
 	if (!d)
-		return -EPERM;
+		return exchange_fail(arg, &x, -EPERM);
 	/* Work in chunks of the larger extent: both sides end on a whole extent. */
 	pages = 1UL << MAX(x.in.extent_order, x.out.extent_order);
 	chunk = pages >> x.in.extent_order;

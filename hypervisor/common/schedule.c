@@ -98,20 +98,25 @@ void sched_init(void)
 	timer_init(&sched_tick_timer, sched_tick, NULL);
 }
 
-/*
- * Should a long hypercall stop and continue later? Interrupts are off in
- * hv, so the tick cannot say it: check the clock against the slice. Not
- * inside a multicall, which is continued as a whole.
- */
 void sched_poke(void)
 {
 	need_resched = true;
 }
 
+/*
+ * Should a long hypercall stop and continue later? Interrupts are off in
+ * hv, so neither the tick nor a timer can say it: check the clock. A
+ * timer that expired (a sleeping domain's wake-up, the tick that ends a
+ * slice) means the interrupts must get their turn.
+ */
 bool hypercall_preempt_check(void)
 {
-	return current && !current->in_multicall && !list_empty(&runq) &&
-	       system_time_ns() >= slice_end;
+	uint64_t now;
+
+	if (!current)
+		return false;
+	now = system_time_ns();
+	return now >= slice_end || timer_due(now);
 }
 
 void sched_add(struct vcpu *v)
@@ -184,7 +189,9 @@ void schedule(void)
 	if (next != prev) {
 		if (prev && prev->domain->state == DOMAIN_RUNNING) {
 			prev->regs = *frame;
-			vcpu_runstate_change(prev, prev->blocked ? RUNSTATE_blocked : RUNSTATE_runnable);
+			vcpu_runstate_change(prev, prev->down ? RUNSTATE_offline :
+						   prev->blocked ? RUNSTATE_blocked : RUNSTATE_runnable);
+			prev->down = false;
 		}
 		arch_switch_to(prev, next);
 		current = next;

@@ -72,3 +72,8 @@ unsigned int timers_active(void)
 {
 	return nr_active;
 }
+
+bool timer_due(uint64_t now)
+{
+	return !list_empty(&timers) && list_first_entry(&timers, struct timer, link)->expires <= now;
+}

@@ -14,6 +14,7 @@
 #include <hv/sched.h>
 #include <hv/time.h>
 #include <public/vcpu.h>
+#include <asm/traps.h>
 
 #define MILLISECS(ms) ((uint64_t)(ms) * 1000000UL)
 #define DEFAULT_PERIOD MILLISECS(10)	/* every new PV vCPU ticks at 100 Hz */
@@ -61,7 +62,9 @@ void vcpu_runstate_change(struct vcpu *v, int state)
 /* An upcall is due: a blocked vCPU becomes runnable. */
 void vcpu_kick(struct vcpu *v)
 {
-	if (v->blocked && v->domain->state == DOMAIN_RUNNING)
+	/* An offline vCPU (never up, or down) waits for VCPUOP_up, not for events. */
+	if (v->blocked && v->domain->state == DOMAIN_RUNNING && !v->down &&
+	    v->runstate.state != RUNSTATE_offline)
 		sched_add(v);
 }
 
@@ -107,6 +110,51 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 	return 0;
 }
 
+/* VCPUOP_initialise: a guest sets up one of its own vCPUs (Linux's APs). */
+static long vcpu_initialise(struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_guest_context *c;
+	long rc;
+
+	if (v->initialised)
+		return -EEXIST;
+	c = xmalloc(sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	rc = copy_from_guest(c, arg, sizeof(*c)) ? -EFAULT : arch_set_vcpu_context(v, c);
+	xfree(c);
+	if (!rc)
+		v->initialised = true;
+	return rc;
+}
+
+long vcpu_bring_up(struct vcpu *v)
+{
+	if (v->runstate.state != RUNSTATE_offline)
+		return 0;
+	vcpu_runstate_change(v, RUNSTATE_runnable);
+	vcpu_start_periodic(v);
+	sched_add(v);
+	return 0;
+}
+
+/* VCPUOP_down: off the CPU until brought up again; the current one stops here. */
+void vcpu_take_down(struct vcpu *v)
+{
+	if (v->runstate.state == RUNSTATE_offline)
+		return;
+	timer_stop(&v->singleshot_timer);
+	timer_stop(&v->periodic_timer);
+	sched_remove(v);
+	if (v != current) {
+		vcpu_runstate_change(v, RUNSTATE_offline);
+		return;
+	}
+	guest_regs()->rax = 0;
+	v->down = true;
+	schedule();
+}
+
 long do_vcpu_op(int cmd, unsigned int vcpuid, uint64_t arg)
 {
 	struct domain *d = current->domain;
@@ -118,10 +166,12 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, uint64_t arg)
 	case VCPUOP_is_up:
 		return v->runstate.state != RUNSTATE_offline;
 	case VCPUOP_initialise:
-		return -EEXIST;		/* every vCPU hv has is already running */
+		return vcpu_initialise(v, arg);
 	case VCPUOP_up:
+		return v->initialised ? vcpu_bring_up(v) : -EINVAL;
 	case VCPUOP_down:
-		return v == current ? 0 : -EINVAL;
+		vcpu_take_down(v);
+		return 0;
 	case VCPUOP_get_runstate_info: {
 		struct vcpu_runstate_info info = v->runstate;
 

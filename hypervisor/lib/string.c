@@ -1,37 +1,47 @@
 /* String and memory functions (the compiler may also emit calls to these). */
 #include <hv/lib.h>
 
-/* rep stos/movs: fast on every x86 since ERMS, and under TCG. */
+/*
+ * rep stos/movs: fast on every x86 since ERMS. Bulk by quadwords, then the
+ * tail by bytes: under TCG each repetition is one emulated step, so a page
+ * costs 512 of them instead of 4096 (grant copies, frame scrubbing).
+ */
 void *memset(void *s, int c, size_t n)
 {
+	uint64_t fill = (uint8_t)c * 0x0101010101010101UL;
+	size_t quads = n >> 3, bytes = n & 7;
 	void *d = s;
 
-	asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	asm volatile("rep stosq" : "+D"(d), "+c"(quads) : "a"(fill) : "memory");
+	asm volatile("rep stosb" : "+D"(d), "+c"(bytes) : "a"(fill) : "memory");
 	return s;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
+	size_t quads = n >> 3, bytes = n & 7;
 	void *d = dst;
 
-	asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	asm volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(quads) : : "memory");
+	asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(bytes) : : "memory");
 	return dst;
 }
 
+/*
+ * A forward copy is right whenever the destination starts at or before the
+ * source, overlapping or not (each element is read before it can be
+ * overwritten); only a destination inside the source, after its start,
+ * needs the backward loop.
+ */
 void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
-	if (d == s || n == 0)
-		return dst;
-	if (d < s) {
-		while (n--)
-			*d++ = *s++;
-	} else {
-		while (n--)
-			d[n] = s[n];
-	}
+	if (d <= s || d >= s + n)
+		return memcpy(dst, src, n);
+	while (n--)
+		d[n] = s[n];
 	return dst;
 }
 

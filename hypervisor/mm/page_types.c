@@ -154,14 +154,26 @@ static void lne_put(pte_t e)
 }
 
 /*
- * What hv stores for a guest's present entry: the guest kernel runs in
- * ring 3, so every level needs U; and no guest mapping is global, so that
- * a CR3 reload forgets all of them (hv's flushes rely on it).
+ * What hv stores for a guest's present entry, exactly as Xen does (guests
+ * read it back): the guest kernel runs in ring 3, so every level gets U;
+ * an L1 entry the guest left without U is the guest kernel's and is
+ * tagged so (bit 52), any other becomes global, which saves the user's
+ * TLB entries across kernel entries; an L4 entry is also marked accessed.
  */
 static pte_t adjust_entry(pte_t e, unsigned int level)
 {
-	e |= _PAGE_USER;
-	return level == 1 ? e & ~_PAGE_GLOBAL : e;
+	switch (level) {
+	case 1:
+		if (!(e & _PAGE_USER))
+			e |= _PAGE_USER | PTE_GUEST_KERNEL;
+		if (!(e & PTE_GUEST_KERNEL))
+			e |= _PAGE_GLOBAL;
+		return e;
+	case 4:
+		return e | _PAGE_USER | _PAGE_ACCESSED;
+	default:
+		return e | _PAGE_USER;
+	}
 }
 
 static int entry_get(pte_t *pe, unsigned int level, const struct domain *d,
@@ -205,7 +217,7 @@ static int validate_table(struct frame *f, mfn_t mfn, unsigned int level)
 	}
 	/* An L4 always carries hv's own slots, whatever the guest left there. */
 	if (level == 4)
-		fill_hv_l4_slots(t);
+		fill_hv_l4_slots(t, f->owner);
 	return 0;
 }
 

@@ -110,6 +110,9 @@ trap_entry_\vec:
 	trap_stub 29, 0
 	trap_stub 30, 0
 	trap_stub 31, 0
+	/* int $0x80, registered by the user-mode tests (DPL 3). */
+	trap_stub 128, 0
+	.globl trap_entry_128
 
 	.section .rodata
 	.p2align 3

@@ -11,6 +11,7 @@
 #include <guest/events.h>
 #include <guest/hypercall.h>
 #include <guest/lib.h>
+#include <guest/user.h>
 #include <public/sched.h>
 
 extern const uint64_t trap_entries[32];
@@ -90,9 +91,12 @@ static const char *vector_name(uint64_t v)
 
 void trap_handler(struct trap_frame *f)
 {
-	uint64_t fixup = fixup_for(f->rip);
-	uint64_t cr2 = 0;
+	uint64_t fixup, cr2 = 0;
 
+	/* System calls and exceptions of a user program (guest/user.h). */
+	if (user_trap(f))
+		return;
+	fixup = fixup_for(f->rip);
 	if (f->vector == VEC_EVENT && vcpu0 && shared_info) {
 		events_upcall();
 		return;

@@ -69,6 +69,17 @@ bool probe_read_u64(const volatile uint64_t *addr, uint64_t *val);
 bool probe_write_u64(volatile uint64_t *addr, uint64_t val);
 /* rdmsr; false if it faulted. */
 bool probe_rdmsr(uint32_t msr, uint64_t *val);
+/* The atomic forms Linux applies to page-table entries; false if they faulted. */
+bool probe_write_u32(volatile uint32_t *addr, uint32_t val);
+bool probe_xchg_u64(volatile uint64_t *addr, uint64_t val, uint64_t *old);
+/* lock cmpxchg: *expected gets what memory held (equal to it on success). */
+bool probe_cmpxchg_u64(volatile uint64_t *addr, uint64_t *expected, uint64_t val);
+bool probe_lock_and_u8(volatile uint8_t *addr, uint8_t mask);
+bool probe_lock_btr_u64(volatile uint64_t *addr, uint64_t bit);
+/* Load a data segment register; false if the selector faulted (#GP, #NP). */
+bool probe_load_ds(uint16_t sel);
+bool probe_load_es(uint16_t sel);
+bool probe_load_fs(uint16_t sel);
 
 static inline uint64_t rdtsc(void)
 {

@@ -54,6 +54,10 @@ static inline long HYPERVISOR_set_trap_table(const struct trap_info *t)
 static inline long HYPERVISOR_mmu_update(const struct mmu_update *req, unsigned int count,
 					 unsigned int *done, unsigned int dom)
 { return HCALL(__HYPERVISOR_mmu_update, req, count, done, dom, 0); }
+static inline long HYPERVISOR_set_gdt(const unsigned long *frames, unsigned int entries)
+{ return HCALL(__HYPERVISOR_set_gdt, frames, entries, 0, 0, 0); }
+static inline long HYPERVISOR_update_descriptor(uint64_t maddr, uint64_t desc)
+{ return HCALL(__HYPERVISOR_update_descriptor, maddr, desc, 0, 0, 0); }
 static inline long HYPERVISOR_stack_switch(unsigned long ss, unsigned long sp)
 { return HCALL(__HYPERVISOR_stack_switch, ss, sp, 0, 0, 0); }
 static inline long HYPERVISOR_set_callbacks(unsigned long event, unsigned long failsafe,

@@ -152,6 +152,8 @@ void descriptors_init(void)
 	/* int3 and into stay usable from ring 3, as on Xen. */
 	set_gate(TRAP_BP, 3, 0);
 	set_gate(TRAP_OF, 3, 0);
+	/* int $0x80 from guest user mode: Xen's fast path to the guest kernel. */
+	set_gate(TRAP_INT80, 3, 0);
 	set_gate(TRAP_DF, 0, IST_DF);
 	set_gate(TRAP_NMI, 0, IST_NMI);
 	set_gate(TRAP_MC, 0, IST_MC);

@@ -10,6 +10,7 @@
  * The L4 slots hv uses are the ones every guest L4 will share (256-271).
  */
 #include <hv/console.h>
+#include <hv/domain.h>
 #include <hv/layout.h>
 #include <hv/lib.h>
 #include <hv/m2p.h>
@@ -146,10 +147,27 @@ void map_user_page_for_test(uintptr_t va, paddr_t pa)
 	map_4k_flags(va, pa, _PAGE_PRESENT | _PAGE_USER | _PAGE_RW, true);
 }
 
-void fill_hv_l4_slots(pte_t *l4)
+/*
+ * hv's L4 slots in a guest L4 being validated. The read-only M2P slot is
+ * there only for a domain in m2p_strict mode; otherwise, as on Xen, it
+ * appears when the L4 becomes a kernel base pointer (l4_m2p_slot), so a
+ * user-only L4 has no M2P.
+ */
+void fill_hv_l4_slots(pte_t *l4, const struct domain *owner)
 {
+	unsigned int m2p = pt_index(M2P_VIRT_START, L4_SHIFT);
+
 	for (unsigned int slot = HV_SLOT_FIRST; slot <= HV_SLOT_LAST; slot++)
-		l4[slot] = idle_l4[slot];
+		l4[slot] = idle_l4[slot] | _PAGE_ACCESSED;
+	if (!(owner->vm_assist & (1UL << VMASST_TYPE_m2p_strict)))
+		l4[m2p] = 0;
+}
+
+void l4_m2p_slot(pte_t *l4, bool present)
+{
+	unsigned int m2p = pt_index(M2P_VIRT_START, L4_SHIFT);
+
+	l4[m2p] = present ? idle_l4[m2p] | _PAGE_ACCESSED : 0;
 }
 
 /* The L1 entry for va in hv's own tables (shared by every address space). */
@@ -163,23 +181,39 @@ pte_t *hv_l1e(uintptr_t va)
 }
 
 /*
- * TLB upkeep. Guest mappings are never global, so loading any CR3
- * forgets all of them. When a guest mapping goes away the TLB may still
+ * TLB upkeep. Guest user mappings are global (as on Xen), so switching
+ * between a vCPU's kernel and user tables keeps them; any other change of
+ * address space, and every flush done for a guest, flushes global entries
+ * too (toggling CR4.PGE). When a guest mapping goes away the TLB may still
  * hold it; before the frame behind it changes role (type) or owner, the
  * stale entry must go: tlb_flush_if_stale() flushes only if some mapping
- * went away since the last load of CR3.
+ * went away since the last full flush.
  */
 static bool tlb_stale;
+
+static void flush_all_entries(void)
+{
+	uint64_t cr4 = read_cr4();
+
+	write_cr4(cr4 & ~(uint64_t)X86_CR4_PGE);
+	write_cr4(cr4);
+	tlb_stale = false;
+}
 
 void load_cr3(paddr_t cr3)
 {
 	write_cr3(cr3);
-	tlb_stale = false;
+	flush_all_entries();
+}
+
+void switch_guest_mode_cr3(paddr_t cr3)
+{
+	write_cr3(cr3);
 }
 
 void flush_tlb_local(void)
 {
-	load_cr3(read_cr3());
+	flush_all_entries();
 }
 
 void tlb_note_stale(void)

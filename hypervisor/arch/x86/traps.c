@@ -97,6 +97,10 @@ void do_trap(struct cpu_regs *regs)
 {
 	unsigned int vec = regs->entry_vector;
 
+	if (vec == TRAP_INT80 && (regs->cs & 3) == 3) {
+		pv_int80(regs);
+		return;
+	}
 	if (vec >= 32) {
 		do_irq(vec);
 		if ((regs->cs & 3) == 3) {

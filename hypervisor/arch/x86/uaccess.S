@@ -5,14 +5,26 @@
  */
 	.text
 	.globl raw_copy_guest
+/*
+ * Quadwords, then the tail by bytes (as lib/string.c's memcpy: fewer
+ * emulated steps under TCG, the same speed on hardware). A fault among
+ * the quadwords leaves %rcx quadwords and the %rdx tail bytes uncopied.
+ */
 raw_copy_guest:			/* (dst, src, len) → bytes not copied */
 	mov	%rdx, %rcx
-1:	rep movsb
+	shr	$3, %rcx
+	and	$7, %edx
+1:	rep movsq
+	mov	%rdx, %rcx
+2:	rep movsb
 	xor	%eax, %eax
 	ret
-2:	mov	%rcx, %rax
+3:	lea	(%rdx, %rcx, 8), %rax
+	ret
+4:	mov	%rcx, %rax
 	ret
 
 	.section .ex_table, "a"
 	.balign 8
-	.quad 1b, 2b
+	.quad 1b, 3b
+	.quad 2b, 4b

@@ -8,6 +8,8 @@
 uint64_t dom0_mem_size(uint64_t host_free);
 /* dom0's maximum memory (balloon limit) in bytes. */
 uint64_t dom0_mem_max(uint64_t host_free);
+/* Was max: given? Without it dom0 may grow, as on Xen (max_pages 2^32 - 1). */
+bool dom0_mem_has_max(void);
 unsigned int dom0_vcpus(unsigned int host_cpus);
 /* Print what the options resolve to on this host. */
 void dom0_report_sizing(uint64_t host_free, unsigned int host_cpus);

@@ -71,6 +71,9 @@ struct vcpu {
 	struct vcpu_runstate_info runstate;
 	uint64_t runstate_guest;	/* guest VA of its runstate area, 0: none */
 
+	bool initialised;		/* has a context: built, or VCPUOP_initialise / domctl */
+	bool down;			/* took itself down (VCPUOP_down): offline once switched out */
+
 	/* Scheduling (common/schedule.c). */
 	struct list_head runq_link;	/* on the run queue while runnable */
 	bool on_runq, blocked;
@@ -83,7 +86,9 @@ struct vcpu {
 		long rc;
 	} trace[HYPERCALL_TRACE];
 	unsigned int trace_next;
-	bool in_multicall;		/* entries are not continued one by one */
+	bool in_multicall;		/* running a multicall entry */
+	bool mc_continued;		/* ... which asked to continue, with mc_args */
+	uint64_t mc_args[5];
 	uint64_t nr_user_entries, nr_user_exits;	/* iret to user / back to the kernel */
 
 	/* State hv saves while the vCPU is not running (arch/x86/pv/context.c). */
@@ -153,6 +158,7 @@ struct domain {
 extern struct vcpu *current;
 /* The pseudo-domain DOMID_IO names as the owner of I/O memory. */
 extern struct domain *const dom_io;
+extern struct domain *const dom_xen;
 
 struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus,
 			     uint64_t max_pages);

@@ -23,5 +23,8 @@ void vcpu_block(struct vcpu *v);
 void vcpu_init_time(struct vcpu *v);
 void vcpu_start_periodic(struct vcpu *v);
 void vcpu_runstate_change(struct vcpu *v, int state);
+/* Make an initialised vCPU run (VCPUOP_up, HV_DOMCTL_vcpu_up). */
+long vcpu_bring_up(struct vcpu *v);
+void vcpu_take_down(struct vcpu *v);
 
 #endif

@@ -26,6 +26,9 @@
 #include <hv/types.h>
 #include <asm/page.h>
 
+/* Xen's tag for a guest-kernel L1 entry (one of the guest-visible avail bits). */
+#define PTE_GUEST_KERNEL (1UL << 52)
+
 static inline mfn_t pte_mfn(pte_t e)
 {
 	return (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
@@ -80,7 +83,7 @@ static inline unsigned int pt_level(unsigned int t)
 void *frame_contents(mfn_t mfn);
 bool mfn_is_io(mfn_t mfn);
 bool io_frame_permitted(const struct domain *d, mfn_t mfn);
-void fill_hv_l4_slots(pte_t *l4);
+void fill_hv_l4_slots(pte_t *l4, const struct domain *owner);
 void frame_release(struct frame *f);
 /* A mapping went away: the TLB may hold it until the next flush. */
 void tlb_note_stale(void);

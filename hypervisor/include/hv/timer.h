@@ -24,5 +24,7 @@ void timer_stop(struct timer *t);
 /* From the APIC timer interrupt: run what has expired, re-arm the hardware. */
 void timer_interrupt(void);
 unsigned int timers_active(void);
+/* Has some timer expired, waiting for its interrupt? */
+bool timer_due(uint64_t now);
 
 #endif

@@ -52,7 +52,7 @@ KERNEL = "{build}/dom0/vmlinuz"
 INITRD = "{build}/dom0/initramfs.cpio.gz"
 DOM0_MEM_MB = 512
 HV_CMDLINE = ("console=com1 com1=115200,8n1 loglvl=info exit_port=0xf4 "
-              f"dom0_mem={DOM0_MEM_MB}M")
+              f"dom0_mem={DOM0_MEM_MB}M,max:{DOM0_MEM_MB}M")
 
 # What the answers must say (checked on the whole log at the end).
 XEN_DEVICES = ["evtchn", "gntdev", "gntalloc", "privcmd"]
@@ -154,11 +154,11 @@ BOOT_EXPECT = [
 MAX_TYPED = 100
 
 
-def conversation(keys):
+def conversation(keys, commands=CONVERSATION):
     """Steps (pattern, text) and the ordered expectations for the runner."""
     steps, expect = [], [e.format(**keys) for e in BOOT_EXPECT]
     after = r"dom0: shell on /dev/hvc0"
-    for command, answer, expectation in CONVERSATION:
+    for command, answer, expectation in commands:
         if len(command) > MAX_TYPED:
             raise ValueError(f"typed line longer than {MAX_TYPED}: {command!r}")
         steps.append((after + r"[\s\S]*?" + PROMPT, command + "\r"))
@@ -199,14 +199,19 @@ def check_answers(text):
 
 def linux_dom0_scenario(name, hypervisor, cmdline, hv_version, end=None, exit=None,
                         timeout=120, memory="1G", prepare=None, forbid=(), expect_end=(),
-                        doc=""):
+                        extra=(), commands=None, check=check_answers, doc=""):
     """Debian's Linux boots as dom0 on `hypervisor` to an interactive shell.
 
     hv_version: a regex for what `hvctl version` reports (xen_version).
     expect_end: regexes that must follow the kernel's "System halted" (the
     hypervisor's reaction to dom0's poweroff).
+    extra: more (command, answer, expectation) steps, typed before poweroff
+    (what only this hypervisor can answer).
+    commands: the whole conversation instead of CONVERSATION (+ extra).
     prepare: run before booting, after the payload is built.
     """
+    if commands is None:
+        commands = CONVERSATION[:-1] + list(extra) + CONVERSATION[-1:]
     sc = Scenario(
         name=name,
         hypervisor=hypervisor,
@@ -219,7 +224,7 @@ def linux_dom0_scenario(name, hypervisor, cmdline, hv_version, end=None, exit=No
         exit=exit,
         timeout=timeout,
         memory=memory,
-        check=check_answers,
+        check=check,
         doc=doc or f"Debian's Linux boots as dom0 on {hypervisor} to a shell on hvc0",
     )
 
@@ -230,7 +235,7 @@ def linux_dom0_scenario(name, hypervisor, cmdline, hv_version, end=None, exit=No
         keys = {"release": re.escape(read_build_file(build, "kernel-release")),
                 "version": re.escape(read_build_file(build, "kernel-version")),
                 "hv_version": hv_version}
-        sc.steps, sc.expect = conversation(keys)
+        sc.steps, sc.expect = conversation(keys, commands)
         sc.expect += list(expect_end)
 
     sc.prepare = fill

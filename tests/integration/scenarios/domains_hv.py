@@ -6,7 +6,9 @@
 - a capped busy domain gets no more than its cap.
 
 CPU shares are read from hv's per-domain report at power-off
-("sched: domain N ran S s"), after dom0 slept on its timer.
+("sched: domain N ran S s"), after dom0 slept on its timer. Those two
+run in QEMU's virtual time (-icount): a busy host would otherwise skew
+the shares.
 """
 import re
 
@@ -46,6 +48,8 @@ def share_check(dom, total_s, max_share):
         return None
     return check
 
+
+ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 
 SCENARIOS = [
     Scenario(
@@ -102,11 +106,14 @@ SCENARIOS = [
         name="domains_weighted_fair_share",
         doc="two busy domains with weights 512 and 256 get about 2:1 of the CPU",
         cmdline=HV_CMDLINE + " domu=1:weight=512 domu=2:weight=256",
-        modules=[(GUEST, "mode=sleep ms=3000"), (GUEST, "mode=spin"), (GUEST, "mode=spin")],
+        modules=[(GUEST, "mode=sleep ms=1500"), (GUEST, "mode=spin"), (GUEST, "mode=spin")],
         expect=[r"guest-pv: sleep: woke up", r"sched: domain 1 ran .*weight 512",
                 r"sched: domain 2 ran .*weight 256"],
         forbid=[r"crashed"],
         check=ratio_check(1, 2, 2.0, 0.3),
+        # Virtual time (one ns per instruction): CPU shares no longer depend
+        # on how busy the host running QEMU is.
+        qemu_args=ICOUNT,
         exit=0,
         timeout=90,
     ),
@@ -114,10 +121,11 @@ SCENARIOS = [
         name="domains_cap_limits_share",
         doc="a busy domain capped at 25% gets at most a quarter of the CPU beside another",
         cmdline=HV_CMDLINE + " domu=1:cap=25 domu=2",
-        modules=[(GUEST, "mode=sleep ms=3000"), (GUEST, "mode=spin"), (GUEST, "mode=spin")],
+        modules=[(GUEST, "mode=sleep ms=1500"), (GUEST, "mode=spin"), (GUEST, "mode=spin")],
         expect=[r"guest-pv: sleep: woke up", r"sched: domain 1 ran .*cap 25%"],
         forbid=[r"crashed"],
-        check=share_check(1, 3.0, 0.30),
+        check=share_check(1, 1.5, 0.30),
+        qemu_args=ICOUNT,
         exit=0,
         timeout=90,
     ),

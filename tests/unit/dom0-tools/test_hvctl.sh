@@ -22,7 +22,10 @@ expect() {	# name, wanted status, regex the output must match, command...
 expect no-command 2 $'^hvctl: no command given\nUsage: hvctl' "$H"
 expect unknown 2 "^hvctl: unknown command 'frob'" "$H" frob
 expect bad-option 2 "^hvctl: bad option '--bogus'" "$H" --bogus version
-expect help 0 $'Commands:\n  version ' "$H" help
+expect help 0 $'Commands:\n  list .*\n  version ' "$H" help
+expect list-extra-arg 2 '^hvctl: list takes no arguments$' "$H" list all
+expect list-not-privcmd 1 '^hvctl: sysctl\(domain_list\): /dev/null is not a privcmd device' \
+	"$H" --device /dev/null list
 expect dash-h 0 '^Usage: hvctl' "$H" -h
 expect version-extra-arg 2 '^hvctl: version takes no arguments$' "$H" version now
 expect no-device 1 '^hvctl: cannot open /nonexistent/privcmd: No such file or directory \(not dom0' \

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <public/hvctl.h>
 #include <public/version.h>
 #include <public/xen.h>
 
@@ -24,9 +25,34 @@ struct fake {
 	const char *strings[16];	/* by sub-op: bytes to write */
 	size_t lens[16];		/* how many (0: strlen + 1) */
 	long fail[16];			/* by sub-op: negative errno to return */
+	/* sysctl: the domains to list, what to answer, what was asked. */
+	struct hv_domctl_info doms[4];
+	unsigned int ndoms;
+	long sysctl_rc;
+	int sysctl_overreport;		/* claim one entry more than room */
+	struct hv_sysctl last_sysctl;
 };
 
 static struct fake fk;
+
+static long fake_sysctl(struct fake *f, struct hv_sysctl *op)
+{
+	struct hv_domctl_info *buf;
+	unsigned int n;
+
+	f->last_sysctl = *op;
+	if (f->sysctl_rc)
+		return f->sysctl_rc;
+	if (op->interface_version != HVCTL_INTERFACE_VERSION)
+		return -EACCES;
+	if (op->cmd != HV_SYSCTL_domain_list)
+		return -ENOSYS;
+	buf = (struct hv_domctl_info *)(uintptr_t)op->u.list.buffer;
+	n = f->ndoms < op->u.list.max ? f->ndoms : op->u.list.max;
+	memcpy(buf, f->doms, n * sizeof(*buf));
+	op->u.list.count = n + (f->sysctl_overreport ? op->u.list.max : 0);
+	return 0;
+}
 
 static long fake_hypercall(void *ctx, const struct hv_hypercall *call)
 {
@@ -36,6 +62,8 @@ static long fake_hypercall(void *ctx, const struct hv_hypercall *call)
 
 	if (f->ncalls < MAX_CALLS)
 		f->calls[f->ncalls++] = *call;
+	if (call->op == __HYPERVISOR_sysctl)
+		return fake_sysctl(f, (struct hv_sysctl *)(uintptr_t)call->arg[0]);
 	if (call->op != __HYPERVISOR_xen_version)
 		return -ENOSYS;
 	if (cmd < 16 && f->fail[cmd])
@@ -247,6 +275,107 @@ START_TEST(buffers)
 }
 END_TEST
 
+/* ---- the control interface ----------------------------------------- */
+
+static void two_domains(void)
+{
+	fk.doms[0] = (struct hv_domctl_info){ .domain = 0, .state = HV_DOMSTATE_running,
+					      .nr_vcpus = 1, .tot_pages = 131072 };
+	fk.doms[1] = (struct hv_domctl_info){ .domain = 7, .state = HV_DOMSTATE_blocked,
+					      .nr_vcpus = 2, .tot_pages = 4096 };
+	fk.ndoms = 2;
+}
+
+/* The sysctl carries hv's interface version, the room, a buffer. */
+START_TEST(list_ok)
+{
+	struct hv_handle *h = fake_open();
+	struct hv_domctl_info out[8];
+	unsigned int count = 99;
+
+	two_domains();
+	ck_assert_int_eq(hv_domain_list(h, out, 8, &count), 0);
+	ck_assert_uint_eq(count, 2);
+	ck_assert_uint_eq(fk.last_sysctl.cmd, HV_SYSCTL_domain_list);
+	ck_assert_uint_eq(fk.last_sysctl.interface_version, HVCTL_INTERFACE_VERSION);
+	ck_assert_uint_eq(fk.last_sysctl.u.list.max, 8);
+	ck_assert_uint_eq(fk.last_sysctl.u.list.first_domain, 0);
+	ck_assert_uint_eq(out[0].domain, 0);
+	ck_assert_uint_eq(out[0].tot_pages, 131072);
+	ck_assert_uint_eq(out[1].domain, 7);
+	ck_assert_int_eq(hv_domain_state_letter(&out[0]), 'r');
+	ck_assert_int_eq(hv_domain_state_letter(&out[1]), 'b');
+	hv_close(h);
+}
+END_TEST
+
+/* Room for one: one entry, never more. */
+START_TEST(list_truncates_to_room)
+{
+	struct hv_handle *h = fake_open();
+	struct hv_domctl_info out[2] = { { .domain = 0xdead }, { .domain = 0xbeef } };
+	unsigned int count;
+
+	two_domains();
+	ck_assert_int_eq(hv_domain_list(h, out, 1, &count), 0);
+	ck_assert_uint_eq(count, 1);
+	ck_assert_uint_eq(out[1].domain, 0xbeef);
+	hv_close(h);
+}
+END_TEST
+
+/* A hypervisor claiming more entries than fit is not believed. */
+START_TEST(list_overreport_refused)
+{
+	struct hv_handle *h = fake_open();
+	struct hv_domctl_info out[2];
+	unsigned int count = 5;
+
+	two_domains();
+	fk.sysctl_overreport = 1;
+	ck_assert_int_eq(hv_domain_list(h, out, 2, &count), -EIO);
+	ck_assert_uint_eq(count, 0);
+	ck_assert_ptr_nonnull(strstr(hv_last_error(h), "4 entries reported for room of 2"));
+	hv_close(h);
+}
+END_TEST
+
+/* Xen answers hv's interface version with -EACCES: say what it means. */
+START_TEST(list_other_hypervisor)
+{
+	struct hv_handle *h = fake_open();
+	struct hv_domctl_info out[2];
+	unsigned int count;
+
+	fk.sysctl_rc = -EACCES;
+	ck_assert_int_eq(hv_domain_list(h, out, 2, &count), -EACCES);
+	ck_assert_ptr_nonnull(strstr(hv_last_error(h),
+				     "sysctl(domain_list): the hypervisor refuses hv's control interface"));
+	fk.sysctl_rc = -EPERM;
+	ck_assert_int_eq(hv_domain_list(h, out, 2, &count), -EPERM);
+	ck_assert_ptr_nonnull(strstr(hv_last_error(h), "sysctl(domain_list): "));
+	ck_assert_ptr_nonnull(strstr(hv_last_error(h), strerror(EPERM)));
+	ck_assert_int_eq(hv_domain_list(h, out, 0, &count), -EINVAL);
+	hv_close(h);
+}
+END_TEST
+
+START_TEST(state_letters)
+{
+	struct hv_domctl_info i = { 0 };
+	const char *want = "rpscdb";
+
+	for (uint16_t s = 0; s < 6; s++) {
+		i.state = s;
+		ck_assert_int_eq(hv_domain_state_letter(&i), want[s]);
+	}
+	i.state = 6;
+	ck_assert_int_eq(hv_domain_state_letter(&i), '?');
+	i.state = 0xffff;
+	ck_assert_int_eq(hv_domain_state_letter(&i), '?');
+}
+END_TEST
+
 static Suite *libhv_suite(void)
 {
 	Suite *s = suite_create("libhv");
@@ -265,6 +394,11 @@ static Suite *libhv_suite(void)
 	tcase_add_test(tc, open_backend_refuses_null);
 	tcase_add_test(tc, hypercall_passes_results);
 	tcase_add_test(tc, buffers);
+	tcase_add_test(tc, list_ok);
+	tcase_add_test(tc, list_truncates_to_room);
+	tcase_add_test(tc, list_overreport_refused);
+	tcase_add_test(tc, list_other_hypervisor);
+	tcase_add_test(tc, state_letters);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -76,6 +76,9 @@ int main(void)
 	srunner_add_suite(sr, vsnprintf_suite());
 	srunner_add_suite(sr, elf_pv_suite());
 	srunner_add_suite(sr, page_types_suite());
+	srunner_add_suite(sr, xz_suite());
+	srunner_add_suite(sr, bzimage_suite());
+	srunner_add_suite(sr, string_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -24,5 +24,8 @@ Suite *dom0_sizing_suite(void);
 Suite *vsnprintf_suite(void);
 Suite *elf_pv_suite(void);
 Suite *page_types_suite(void);
+Suite *xz_suite(void);
+Suite *bzimage_suite(void);
+Suite *string_suite(void);
 
 #endif

@@ -55,8 +55,9 @@ bool io_frame_permitted(const struct domain *d, mfn_t mfn)
 	return d->privileged && mfn != IO_BASE + 0xee;	/* one frame hv keeps */
 }
 
-void fill_hv_l4_slots(pte_t *l4)
+void fill_hv_l4_slots(pte_t *l4, const struct domain *owner)
 {
+	(void)owner;
 	for (unsigned int i = HV_SLOT_FIRST; i <= HV_SLOT_LAST; i++)
 		l4[i] = 0xabc000 | P;
 }

@@ -115,6 +115,9 @@ long arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c)
 	arch_vcpu_release(v);
 	v->kernel_l4 = cr3;
 	v->user_l4 = ucr3;
+	d->vm_assist = c->vm_assist;
+	if (!(d->vm_assist & (1UL << VMASST_TYPE_m2p_strict)))
+		l4_m2p_slot(frame_contents(cr3), true);
 	rc = pv_set_gdt(v, c->gdt_frames, (unsigned int)c->gdt_ents);
 	if (rc)
 		return rc;		/* the page tables stay: a GDT can be set later */
@@ -145,7 +148,6 @@ long arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c)
 	v->fs_base = c->fs_base;
 	v->gs_base_kernel = c->gs_base_kernel;
 	v->gs_base_user = c->gs_base_user;
-	d->vm_assist = c->vm_assist;
 	v->fpu_initialised = c->flags & VGCF_i387_valid;
 	if (v->fpu_initialised) {
 		memcpy(v->fpu, c->fpu_ctxt, sizeof(v->fpu));

@@ -21,6 +21,7 @@
 #include <hv/elf_pv.h>
 #include <hv/errno.h>
 #include <hv/event.h>
+#include <hv/kernel_image.h>
 #include <hv/layout.h>
 #include <hv/lib.h>
 #include <hv/m2p.h>
@@ -162,7 +163,7 @@ static mfn_t build_page_tables(struct builder *b)
 	b->pool_next = pt_first;
 	b->pool_end = pt_first + l->nr_pt;
 	l4 = new_table(b, &l4_mfn);
-	fill_hv_l4_slots(l4);
+	fill_hv_l4_slots(l4, b->d);
 	for (uint64_t pfn = 0; pfn < l->boot_pfns; pfn++) {
 		bool pt = pfn >= pt_first && pfn < pt_first + l->nr_pt;
 
@@ -296,6 +297,7 @@ static void init_vcpu0(struct builder *b, mfn_t l4)
 	v->regs.rflags = 0x202;
 	v->kernel_l4 = l4;
 	v->kernel_mode = true;
+	v->initialised = true;
 }
 
 static void print_layout(const struct builder *b, uint64_t initrd_len)
@@ -388,6 +390,7 @@ static struct domain *build_pv_domain(const struct build_args *a)
 	 */
 	if (frame_pin(l4, b.d, FT_L4) || frame_get_and_type(l4, b.d, FT_L4))
 		panic("%s: hv built page tables its own PV MMU refuses", a->who);
+	l4_m2p_slot(mfn_to_virt(l4), true);	/* a kernel base pointer sees the M2P */
 	init_vcpu0(&b, l4);
 	b.d->p2m_size = b.nr_pages;
 	pr_info("domain %u: %s %s kernel, entry %#lx, %lu pages (%lu MiB), weight %u%s\n",
@@ -463,33 +466,42 @@ static bool is_domu_module(unsigned int m)
 
 struct domain *dom0_build(const struct boot_info *bi)
 {
-	uint64_t free = frames_free_count() << PAGE_SHIFT;
+	struct kernel_image k;
+	struct domain *d;
+	uint64_t free;
 	struct build_args a = {
 		.who = "dom0 kernel",
 		.id = 0,
 		.privileged = true,
-		.kernel = &bi->modules[0],
+		.kernel = &k.module,
 		.initrd = bi->nr_modules > 1 && !is_domu_module(1) ? &bi->modules[1] : NULL,
 		.weight = 256,
 	};
 
+	/* A bzImage is unpacked before dom0 is sized, which leaves room for it. */
+	if (kernel_image_get(a.who, &bi->modules[0], &k))
+		return NULL;
+	free = frames_free_count() << PAGE_SHIFT;
 	/* Leave room for the boot-time domUs before sizing dom0. */
 	for (unsigned int i = 0; i < nr_domu_specs; i++)
 		free -= MIN(free / 2, domu_specs[i].mem + 4 * MIB);
 	a.nr_pages = dom0_mem_size(free) >> PAGE_SHIFT;
-	a.max_pages = dom0_mem_max(free) >> PAGE_SHIFT;
-	return build_pv_domain(&a);
+	a.max_pages = dom0_mem_has_max() ? dom0_mem_max(free) >> PAGE_SHIFT : 0xffffffffUL;
+	d = build_pv_domain(&a);
+	kernel_image_put(&k);
+	return d;
 }
 
 void domus_build(const struct boot_info *bi)
 {
 	for (unsigned int i = 0; i < nr_domu_specs; i++) {
 		const struct domu_spec *s = &domu_specs[i];
+		struct kernel_image k;
 		char who[32];
 		struct build_args a = {
 			.who = who,
 			.id = (domid_t)(i + 1),
-			.kernel = &bi->modules[s->module],
+			.kernel = &k.module,
 			.nr_pages = s->mem >> PAGE_SHIFT,
 			.max_pages = s->mem >> PAGE_SHIFT,
 			.weight = s->weight,
@@ -502,8 +514,9 @@ void domus_build(const struct boot_info *bi)
 			       s->module, a.id);
 			continue;
 		}
-		if (!build_pv_domain(&a))
+		if (kernel_image_get(who, &bi->modules[s->module], &k) || !build_pv_domain(&a))
 			pr_err("domain %u: not started\n", a.id);
+		kernel_image_put(&k);
 	}
 }
 

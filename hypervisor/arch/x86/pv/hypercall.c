@@ -139,6 +139,15 @@ long hypercall_continuation(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t 
 {
 	struct cpu_regs *regs = guest_regs();
 
+	/* Inside a multicall the entry continues: do_multicall writes these back. */
+	if (current->in_multicall) {
+		const uint64_t args[5] = { a1, a2, a3, a4, a5 };
+
+		memcpy(current->mc_args, args, sizeof(args));
+		current->mc_continued = true;
+		return 0;
+	}
+
 	/* Back to the `syscall` (2 bytes), which runs again with rax = nr. */
 	regs->rip -= 2;
 	regs->rdi = a1;

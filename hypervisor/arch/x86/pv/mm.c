@@ -60,7 +60,7 @@ static long pg_owner_of(unsigned int foreigndom, struct domain **out)
 	}
 	if (id == d->id)
 		return -ESRCH;
-	*out = id == DOMID_IO ? dom_io : domain_by_id(id);
+	*out = id == DOMID_IO ? dom_io : id == DOMID_XEN ? dom_xen : domain_by_id(id);
 	return *out ? 0 : -ESRCH;
 }
 
@@ -190,8 +190,8 @@ static long machphys_update(const struct mmu_update *req, struct domain *pt_owne
 
 long do_mmu_update(uint64_t reqs, unsigned int count, uint64_t pdone, unsigned int foreigndom)
 {
-	struct domain *d = current->domain, *pt_owner = d, *pg_owner;
-	unsigned int i, done = 0, pt_dom = foreigndom >> 16;
+	struct domain *d = current->domain, *pt_owner = d, *pg_owner = NULL;
+	unsigned int i = 0, done = 0, pt_dom = foreigndom >> 16;
 	bool flush = false;
 	long rc;
 
@@ -202,16 +202,16 @@ long do_mmu_update(uint64_t reqs, unsigned int count, uint64_t pdone, unsigned i
 	}
 	if (!guest_range_ok(reqs, (uint64_t)count * sizeof(struct mmu_update)))
 		return -EFAULT;
-	/* foreigndom's high half: 1 + the domain whose tables are updated. */
-	if (pt_dom) {
-		pt_owner = domain_by_id((domid_t)(pt_dom - 1));
-		if (!pt_owner)
-			return -ESRCH;
-	}
-	rc = pg_owner_of(foreigndom, &pg_owner);
-	if (rc)
-		return rc;
-	for (i = 0; i < count; i++) {
+	/*
+	 * foreigndom's high half: 1 + the domain whose tables are updated. A bad
+	 * domain still reports 0 done, as on Xen.
+	 */
+	rc = 0;
+	if (pt_dom && !(pt_owner = domain_by_id((domid_t)(pt_dom - 1))))
+		rc = -ESRCH;
+	if (!rc)
+		rc = pg_owner_of(foreigndom, &pg_owner);
+	for (i = 0; !rc && i < count; i++) {
 		struct mmu_update req;
 
 		if (copy_from_guest(&req, reqs + (uint64_t)i * sizeof(req), sizeof(req))) {
@@ -267,7 +267,13 @@ static long new_baseptr(struct vcpu *v, mfn_t mfn, bool user)
 			return rc;
 	}
 	*slot = mfn;
-	if (!user) {
+	if (user) {
+		/* m2p_strict: guest user code does not see the M2P. */
+		if (mfn && (v->domain->vm_assist & (1UL << VMASST_TYPE_m2p_strict)))
+			l4_m2p_slot(frame_contents(mfn), false);
+	} else {
+		if (!(v->domain->vm_assist & (1UL << VMASST_TYPE_m2p_strict)))
+			l4_m2p_slot(frame_contents(mfn), true);
 		/* The LDT's pages came from the old tables. */
 		pv_destroy_ldt_mappings(v);
 		load_cr3(mfn << PAGE_SHIFT);

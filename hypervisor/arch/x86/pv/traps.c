@@ -65,7 +65,7 @@ static void toggle_guest_mode(struct vcpu *v)
 		v->nr_user_exits++;
 	else
 		v->nr_user_entries++;
-	load_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
+	switch_guest_mode_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
 	asm volatile("swapgs");
 }
 
@@ -163,6 +163,16 @@ static bool software_interrupt(struct cpu_regs *regs)
 	return true;
 }
 
+/*
+ * Whose page-table writes are emulated: domains with the writable-page-
+ * tables assist, and the hardware domain always (Xen 4.17 behaves so: its
+ * check for read-only MMIO falls through to page-table emulation for dom0).
+ */
+static bool writes_emulated(const struct domain *d)
+{
+	return d->initial || (d->vm_assist & (1UL << VMASST_TYPE_writable_pagetables));
+}
+
 /* Emulate, bounce, or crash: what an exception in the guest leads to. */
 static void guest_exception(struct cpu_regs *regs)
 {
@@ -192,8 +202,7 @@ static void guest_exception(struct cpu_regs *regs)
 				return;
 			cr2 = at;
 		} else if (current->kernel_mode && (ec & (PFEC_P | PFEC_W | PFEC_RSVD)) == (PFEC_P | PFEC_W) &&
-			   (current->domain->vm_assist & (1UL << VMASST_TYPE_writable_pagetables)) &&
-			   pv_emulate_pt_write(regs, cr2)) {
+			   writes_emulated(current->domain) && pv_emulate_pt_write(regs, cr2)) {
 			return;
 		}
 		current->vcpu_info->arch.cr2 = cr2;
@@ -218,6 +227,32 @@ static void guest_exception(struct cpu_regs *regs)
 		break;
 	}
 	pv_inject(regs, vec, has_error_code(vec), ec);
+}
+
+/*
+ * int $0x80 (Linux's 32-bit system calls) arrives through hv's DPL-3
+ * gate. As on Xen, a handler the guest registered without the
+ * event-masking flag gets it directly, whatever its DPL; otherwise it
+ * goes the way of any other `int $N`: a #GP the trap's DPL may turn into
+ * a delivery.
+ */
+void pv_int80(struct cpu_regs *regs)
+{
+	const struct trap_info *ti = &current->traps[TRAP_INT80];
+
+	trace_guest_event(current, TRACE_EXCEPTION + TRAP_INT80, regs->rip, 0, 0,
+			  current->kernel_mode);
+	if (ti->address && !TI_GET_IF(ti)) {
+		bounces_in_a_row = 0;
+		pv_inject(regs, TRAP_INT80, false, 0);
+	} else {
+		regs->rip -= 2;
+		regs->entry_vector = TRAP_GP;
+		regs->error_code = (TRAP_INT80 << 3) | 2;
+		guest_exception(regs);
+	}
+	sched_maybe_preempt();
+	pv_check_events(regs);
 }
 
 void pv_trap(struct cpu_regs *regs)

@@ -33,9 +33,13 @@ typedef uint64_t pte_t;
 /* hv's own page tables (arch/x86/paging.c). */
 struct boot_info;
 void paging_init(const struct boot_info *bi);
-/* Load a guest's (or hv's) top-level table; flushes every guest mapping. */
+/* Load a guest's (or hv's) top-level table; flushes every mapping, global ones too. */
 void load_cr3(paddr_t cr3);
+/* Between one vCPU's kernel and user tables: the global (user) entries stay. */
+void switch_guest_mode_cr3(paddr_t cr3);
 void flush_tlb_local(void);
+/* A guest L4's read-only M2P slot: there, or not (pv-abi.md §5.4, m2p_strict). */
+void l4_m2p_slot(pte_t *l4, bool present);
 /* The L1 entry mapping va in hv's own range, its tables made as needed. */
 pte_t *hv_l1e(uintptr_t va);
 /* Map one user-accessible page (only for test_fault=smep). */

@@ -22,6 +22,7 @@
 #define TRAP_XM 19
 #define TRAP_VE 20
 #define TRAP_CP 21
+#define TRAP_INT80 0x80	/* a DPL-3 gate: guests' int $0x80 */
 /* Page-fault error code bits. */
 #define PFEC_P 0x01
 #define PFEC_W 0x02
@@ -51,6 +52,8 @@ void __noreturn enter_guest(struct cpu_regs *frame);
 struct cpu_regs *guest_regs(void);
 /* Guest exceptions and the upcall check on return (arch/x86/pv/traps.c). */
 void pv_trap(struct cpu_regs *regs);
+/* int $0x80 through hv's DPL-3 gate (arch/x86/pv/traps.c). */
+void pv_int80(struct cpu_regs *regs);
 void pv_check_events(struct cpu_regs *regs);
 /* Print registers, fault address and a stack trace. */
 void show_registers(const struct cpu_regs *regs);
