@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <public/hvctl.h>
+
 #include "private.h"
 #include "pvbuild.h"
 

@@ -92,7 +92,7 @@ SCENARIOS = [
             "domain's id is handed out again at once; create's max_evtchns and "
             "max_grant_frames are checked but not applied",
         cmdline=HV_CMDLINE,
-        modules=[(GUEST, "target=hv tests=domctl_bugs.*")],
+        modules=[(GUEST, "target=hv bugs=1 tests=domctl_bugs.*")],
         expect=[
             rf"guest-pv: running {count_tests(['domctl_bugs.*'])} of \d+ tests",
             rf"guest-pv: {count_tests(['domctl_bugs.*'])} passed, 0 failed",
