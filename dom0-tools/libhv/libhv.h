@@ -43,6 +43,13 @@ struct hv_handle *hv_open(const char *path);
 const char *hv_open_error(void);
 /* A handle whose hypercalls go to `be` instead of a device. */
 struct hv_handle *hv_open_backend(const struct hv_backend *be);
+/*
+ * A backend's stand-ins for privcmd's foreign mappings (hv_map_foreign),
+ * called with the backend's ctx; without them hv_map_foreign fails with
+ * -ENOSYS. -EINVAL on a device handle.
+ */
+int hv_backend_foreign(struct hv_handle *h, void *(*map)(void *ctx, uint16_t dom, uint64_t mfn),
+		       void (*unmap)(void *ctx, void *page));
 void hv_close(struct hv_handle *h);
 
 /* The last failure on this handle, e.g. "xen_version(1): Operation not permitted". */
@@ -95,5 +102,60 @@ int hv_domain_list(struct hv_handle *h, struct hv_domctl_info *out,
 int hv_physinfo(struct hv_handle *h, struct hv_sysctl_physinfo *out);
 /* xl's letters: r running, b blocked, p paused, s shutdown, c crashed, d dying. */
 char hv_domain_state_letter(const struct hv_domctl_info *info);
+
+/* ---- domains: domctl, and what a domain builder does (dom0 only) ----- */
+
+/* Domain ids are domid_t (uint16_t) as in <public/xen.h>. */
+struct hv_domctl;
+struct hv_sysctl;
+struct hv_domctl_create;
+struct vcpu_guest_context;
+
+/*
+ * One domctl / sysctl: `op` is copied into locked memory with
+ * HVCTL_INTERFACE_VERSION filled in, and copied back (outputs included)
+ * on success. On failure hv_last_error() names the command and domain,
+ * e.g. "domctl(destroy, domain 3): hypercall 36: No such process".
+ */
+int hv_domctl(struct hv_handle *h, struct hv_domctl *op);
+int hv_sysctl(struct hv_handle *h, struct hv_sysctl *op);
+
+/* A new empty, paused domain; *dom: the id wanted (0 = any), then the id given. */
+int hv_domain_create(struct hv_handle *h, const struct hv_domctl_create *c, uint16_t *dom);
+int hv_domain_destroy(struct hv_handle *h, uint16_t dom);
+int hv_domain_pause(struct hv_handle *h, uint16_t dom);
+int hv_domain_unpause(struct hv_handle *h, uint16_t dom);
+int hv_domain_getinfo(struct hv_handle *h, uint16_t dom, struct hv_domctl_info *info);
+/* An unbound port of dom that `remote` may bind. */
+int hv_evtchn_alloc(struct hv_handle *h, uint16_t dom, uint16_t remote, uint32_t *port);
+int hv_vcpu_up(struct hv_handle *h, uint16_t dom, unsigned int vcpu);
+int hv_set_vcpu_context(struct hv_handle *h, uint16_t dom, unsigned int vcpu,
+			const struct vcpu_guest_context *c);
+
+/* populate_physmap for dom: list holds n PFNs, gets their MFNs. 0 if all n were given. */
+int hv_populate_physmap(struct hv_handle *h, uint16_t dom, uint64_t *list, size_t n);
+/* M2P[mfns[i]] = first_pfn + i for dom's frames (MMU_MACHPHYS_UPDATE, batched). */
+int hv_set_m2p(struct hv_handle *h, uint16_t dom, const uint64_t *mfns, uint64_t first_pfn,
+	       size_t n);
+/* MMUEXT_PIN_L4_TABLE of dom's frame mfn (the hypervisor validates the tree). */
+int hv_pin_l4(struct hv_handle *h, uint16_t dom, uint64_t mfn);
+
+/*
+ * One of dom's frames mapped read-write into this process (privcmd
+ * IOCTL_PRIVCMD_MMAPBATCH_V2), or NULL; undo with hv_unmap_foreign.
+ */
+void *hv_map_foreign(struct hv_handle *h, uint16_t dom, uint64_t mfn);
+void hv_unmap_foreign(struct hv_handle *h, void *page);
+
+/*
+ * Build a PV kernel into dom (created, empty, paused) with the shared
+ * builder (dom0-tools/builder, libpvbuild.a) and, if `start`, bring vCPU
+ * 0 up and unpause it. p->shared_info_mfn is filled from getinfo. On
+ * failure b->err (and hv_last_error()) say why; the caller destroys dom.
+ */
+struct pvb_build;
+struct pvb_params;
+int hv_build_pv(struct hv_handle *h, uint16_t dom, struct pvb_params *p, struct pvb_build *b,
+		int start);
 
 #endif /* LIBHV_H */

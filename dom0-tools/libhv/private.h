@@ -11,9 +11,15 @@
 struct hv_handle {
 	int fd;				/* privcmd, or -1 with a backend */
 	struct hv_backend be;		/* used when fd < 0 */
+	void *(*be_map)(void *ctx, uint16_t dom, uint64_t mfn);	/* the backend's foreign maps */
+	void (*be_unmap)(void *ctx, void *page);
 	char path[128];			/* for messages */
 	char err[256];			/* hv_last_error() */
 };
+
+/* A hypercall of op with up to 5 arguments, errors recorded as "what: why". */
+long hv_call(struct hv_handle *h, const char *what, uint64_t op, uint64_t a1, uint64_t a2,
+	     uint64_t a3, uint64_t a4, uint64_t a5);
 
 /* Record the last error as printf would; returns `rc` for tail calls. */
 int hv_set_error(struct hv_handle *h, int rc, const char *fmt, ...)

@@ -12,10 +12,13 @@
  *   mode=idle    block forever
  *   mode=ping, pong, spin, sleep, hammer: runs with several domains, and
  *   mode=echo: console input (kernel/domains.c)
+ *   mode=control, peer, churn, watch: guest-pv as hv's toolstack, building
+ *   and destroying other domains (kernel/control.c)
  *   target=xen|hv  which hypervisor this is, for tests that only make
  *                sense on one of them (otherwise they are skipped)
  */
 #include <guest/arch.h>
+#include <guest/control.h>
 #include <guest/events.h>
 #include <guest/hypercall.h>
 #include <guest/lib.h>
@@ -160,6 +163,14 @@ void __noreturn guest_start(const struct start_info *si)
 		attack_run();
 	} else if (!strcmp(mode, "guard")) {
 		guard_run();
+	} else if (!strcmp(mode, "control")) {
+		control_run();
+	} else if (!strcmp(mode, "peer")) {
+		peer_run();
+	} else if (!strcmp(mode, "churn")) {
+		churn_run();
+	} else if (!strcmp(mode, "watch")) {
+		watch_run();
 	} else {
 		panic("unknown mode=%s", mode);
 	}

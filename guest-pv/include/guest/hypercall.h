@@ -99,4 +99,12 @@ static inline long HYPERVISOR_set_debugreg(unsigned int reg, unsigned long value
 static inline long HYPERVISOR_get_debugreg(unsigned int reg)
 { return HCALL(__HYPERVISOR_get_debugreg, reg, 0, 0, 0, 0); }
 
+/* hv's control interface (public/hvctl.h): dom0 only, version-checked. */
+struct hv_domctl;
+struct hv_sysctl;
+static inline long HYPERVISOR_domctl(struct hv_domctl *op)
+{ return HCALL(__HYPERVISOR_domctl, op, 0, 0, 0, 0); }
+static inline long HYPERVISOR_sysctl(struct hv_sysctl *op)
+{ return HCALL(__HYPERVISOR_sysctl, op, 0, 0, 0, 0); }
+
 #endif /* GUEST_HYPERCALL_H */

@@ -1,0 +1,138 @@
+"""hv's control interface, driven by guest-pv as dom0's toolstack.
+
+- control_hv_peer: dom0 (mode=control) gets guest-pv's own ELF as its
+  initrd (the second boot module), builds it into a new domain with the
+  shared PV builder (dom0-tools/builder) through the control interface
+  alone, starts it in mode=peer, and the two exchange data both ways over
+  a ring the domU grants and an interdomain event channel; then dom0
+  unmaps, destroys the domain and checks hv's free frames, heap and
+  timers are back to their values after the warm-up round.
+- control_hv_domctl: guest-pv's domctl.* tests, every command with valid
+  and invalid input.
+- control_hv_domctl_bugs: guest-pv's domctl_bugs.* tests, what hv's control
+  interface gets wrong today (each test's comment says what and why). It
+  FAILS until hv is fixed: it is the bug report, kept runnable, without
+  workarounds. Then its tests move into domctl.* and this scenario goes.
+- control_hv_domu_refused: a domU (domu=1) gets -EPERM for every domctl
+  and sysctl; dom0 (mode=watch) waits for it to power off.
+- control_hv_churn: 1000 small domains created and destroyed (populated,
+  an event channel bound, a frame mapped by dom0 across the destroy), a
+  real one built and run every 50 (half of them destroyed while they
+  run), then the same leak check and the median create+destroy time.
+"""
+import re
+
+from _guest_pv import GUEST, count_tests
+from runner import Scenario
+
+HV_CMDLINE = "console=com1 com1=115200,8n1 loglvl=info exit_port=0xf4 dom0_mem=64M"
+FORBID = [r"(?m)FAIL ", r"PANIC", r"crashed", r"unexpected exception"]
+
+
+def peer_lines(text, rounds):
+    """Each round's peer found its initrd and verified every response."""
+    for line in (r"\(d1\) guest-pv: peer: initrd intact; ring at ref 8, port \d+, 200 requests",
+                 r"\(d1\) guest-pv: peer: 200 responses verified, 0 wrong"):
+        n = len(re.findall(line, text))
+        if n != rounds:
+            return f"{n} lines like {line!r}, expected {rounds}"
+    return None
+
+
+SCENARIOS = [
+    Scenario(
+        name="control_hv_peer",
+        doc="dom0 builds guest-pv from its initrd into a domain with the shared builder, "
+            "talks to it over a granted ring and an event channel, destroys it, and hv's "
+            "frames, heap and timers come back",
+        cmdline=HV_CMDLINE,
+        modules=[(GUEST, "mode=control rounds=3 target=hv"), (GUEST, "")],
+        expect=[
+            r"control: kernel image at \w+, \d+ bytes",
+            r"PASS control.bad_image: a 300-byte cut",
+            r"PASS control.too_small: 1000 pages",
+            r"PASS control.untouched",
+            r"PASS control.build: domain 1: guest-pv 0.1",
+            r"PASS control.ring: 200 requests and 200 responses verified",
+            r"PASS control.teardown: domain 1 powered off",
+            r"PASS control.round: 2",
+            r"PASS control.no_leak",
+            r"PASS control.round: 3",
+            r"PASS control.no_leak",
+            r"control: 10 passed, 0 failed",
+            r"guest-pv: powering off",
+        ],
+        forbid=FORBID,
+        # The peer's lines interleave with dom0's: count them instead.
+        check=lambda text: peer_lines(text, 3),
+        exit=0,
+        timeout=120,
+    ),
+    Scenario(
+        name="control_hv_domctl",
+        doc="every domctl/sysctl command with valid and invalid input, as dom0",
+        cmdline=HV_CMDLINE,
+        modules=[(GUEST, "target=hv tests=domctl.*")],
+        expect=[
+            rf"guest-pv: running {count_tests(['domctl.*'])} of \d+ tests",
+            # domctl.domu_refused is a domU's test: it skips in dom0.
+            rf"guest-pv: {count_tests(['domctl.*']) - 1} passed, 0 failed",
+            r"guest-pv: powering off",
+        ],
+        forbid=FORBID,
+        exit=0,
+        timeout=120,
+    ),
+    Scenario(
+        name="control_hv_domctl_bugs",
+        doc="KNOWN hv BUGS (expected to fail until hv is fixed): unknown domctl on dom0 is "
+            "-EINVAL not -ENOSYS; create with an id beyond hv's 256 is -ENOMEM not -EINVAL; "
+            "populate_physmap gives frames to a dying domain, which then never goes; a "
+            "domain whose last frame went is still found by the next domctl; a destroyed "
+            "domain's id is handed out again at once; create's max_evtchns and "
+            "max_grant_frames are checked but not applied",
+        cmdline=HV_CMDLINE,
+        modules=[(GUEST, "target=hv bugs=1 tests=domctl_bugs.*")],
+        expect=[
+            rf"guest-pv: running {count_tests(['domctl_bugs.*'])} of \d+ tests",
+            rf"guest-pv: {count_tests(['domctl_bugs.*'])} passed, 0 failed",
+            r"guest-pv: powering off",
+        ],
+        forbid=FORBID,
+        exit=0,
+        timeout=60,
+    ),
+    Scenario(
+        name="control_hv_domu_refused",
+        doc="a domU calling domctl and sysctl gets -EPERM for every command",
+        cmdline=HV_CMDLINE + " domu=1",
+        modules=[(GUEST, "mode=watch"), (GUEST, "target=hv tests=domctl.*")],
+        expect=[
+            r"\(d1\) PASS domctl.domu_refused",
+            r"\(d1\) guest-pv: 1 passed, 0 failed",
+            r"guest-pv: watch: domain 1 shutdown \(poweroff\)",
+            r"guest-pv: powering off",
+        ],
+        forbid=FORBID,
+        exit=0,
+        timeout=90,
+    ),
+    Scenario(
+        name="control_hv_churn",
+        doc="1000 domains created and destroyed (20 of them built and run) leave hv's free "
+            "frames, heap and timers as they were",
+        cmdline=HV_CMDLINE,
+        modules=[(GUEST, "mode=churn count=1000 every=50 target=hv"), (GUEST, "")],
+        expect=[
+            r"churn: 1000 create/destroy cycles",
+            r"PASS churn.cycles: 1000 of 1000 domains .* 20 of 20 built and run",
+            r"PASS churn.no_leak",
+            r"bench domain_create_destroy_us median=\d+",
+            r"churn: 2 passed, 0 failed",
+            r"guest-pv: powering off",
+        ],
+        forbid=FORBID,
+        exit=0,
+        timeout=180,
+    ),
+]
