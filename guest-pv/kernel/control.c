@@ -279,18 +279,10 @@ static bool wait_stopped(domid_t dom, uint64_t deadline, struct hv_domctl_info *
 	}
 }
 
-/*
- * The domain is gone: the next domctl does not find it. hv still shows a
- * domain whose last frame just went to the first domctl after that
- * (dying, 0 pages; domctl_bugs.gone_when_last_frame_goes): allowed once.
- */
+/* The domain is gone: the next domctl does not find it (-ESRCH). */
 static long gone(domid_t dom, struct hv_domctl_info *info)
 {
-	long rc = dom_getinfo(dom, info);
-
-	if (!rc && info->state == HV_DOMSTATE_dying && !info->tot_pages)
-		rc = dom_getinfo(dom, info);
-	return rc;
+	return dom_getinfo(dom, info);
 }
 
 static bool unmap_ring(struct session *s, const char *name)
@@ -693,7 +685,6 @@ void peer_run(void)
 #define CHURN_MAX       4096
 
 static uint64_t churn_samples[CHURN_MAX];
-static unsigned int churn_lagged;      /* domains a domctl still saw after their last frame went */
 
 /*
  * One small domain's life: create, populate, an event channel bound by
@@ -756,18 +747,9 @@ static uint64_t churn_cycle(unsigned int i)
 		page = NULL;
 	}
 	if (!rc) {
-		/*
-		 * Gone once its last frame went. hv still shows it (dying, no
-		 * pages) to the first domctl after that (reported; see
-		 * domctl_bugs.gone_when_last_frame_goes): count it, then the
-		 * next domctl must not find it.
-		 */
+		/* Gone once its last frame went: the very next domctl misses it. */
 		step = "getinfo after unmap";
 		rc = dom_getinfo(dom, &info);
-		if (!rc && info.state == HV_DOMSTATE_dying && !info.tot_pages) {
-			churn_lagged++;
-			rc = dom_getinfo(dom, &info);
-		}
 		rc = rc == -XEN_ESRCH ? 0 : rc ? rc : -XEN_EEXIST;
 	}
 	if (!rc) {
@@ -904,9 +886,6 @@ void churn_run(void)
 	}
 	result(done == count, "churn.cycles", "%u of %u domains created, populated, bound, mapped, "
 	       "destroyed while mapped and reaped; %u of %u built and run", done, count, built, builds);
-	if (churn_lagged)
-		printf("churn: note: %u domains were still listed (dying, 0 pages) by the first "
-		       "domctl after their last frame went; gone at the next\n", churn_lagged);
 	if (physinfo(&now))
 		result(false, "churn.physinfo", "sysctl physinfo failed");
 	else

@@ -635,12 +635,6 @@ TEST(domctl, destroy_while_mapped)
 	CHECK(count >= 1 && all[0].domain == dom && all[0].state == HV_DOMSTATE_dying,
 	      "domain_list does not show domain %u dying", dom);
 	CHECK_RC("unmap", 0, foreign_unmap(page));
-	/*
-	 * The first domctl after the last frame went still finds the domain
-	 * on hv today (domctl_bugs.gone_when_last_frame_goes); the one after
-	 * it must not.
-	 */
-	(void)dom_getinfo(dom, &info);
 	CHECK_RC("getinfo after the last frame went", -XEN_ESRCH, dom_getinfo(dom, &info));
 }
 
@@ -825,35 +819,23 @@ TEST(domctl, domu_refused)
 }
 
 /*
- * ---- domctl_bugs: what hv gets wrong today -----------------------------
- *
- * Each test states the behaviour the interface promises; each fails on hv
- * as it is, and is reported to hv's owner. No workaround: when hv is fixed
- * they pass, and the group joins domctl.*. Until then they run only when
- * the command line says bugs=1 (scenario control_hv_domctl_bugs), so the
- * whole suite stays green elsewhere.
+ * ---- rules found broken on hv once (first reported as domctl_bugs.*) ---
  */
-#define KNOWN_BUG() do {                                                        \
-	char bugs_[4];                                                          \
-	DOM0_ONLY();                                                            \
-	if (!cmdline_get("bugs", bugs_, sizeof(bugs_)) || strcmp(bugs_, "1"))   \
-		SKIP("a known hv bug: runs with bugs=1");                       \
-} while (0)
 
-/* An unknown command is -ENOSYS whatever the domain; hv says -EINVAL for dom0. */
-TEST(domctl_bugs, unknown_command_on_dom0)
+/* An unknown command is -ENOSYS whatever the domain, dom0 included. */
+TEST(domctl, unknown_command_on_dom0)
 {
-	KNOWN_BUG();
+	DOM0_ONLY();
 	CHECK_RC("domctl 999 on dom0", -XEN_ENOSYS, op_on(0, 999, NULL, 0));
 	CHECK_RC("domctl 999 on DOMID_SELF", -XEN_ENOSYS, op_on(DOMID_SELF, 999, NULL, 0));
 }
 
 /* hv keeps 256 domains: an id it cannot hold is invalid, not a lack of memory. */
-TEST(domctl_bugs, create_id_out_of_range)
+TEST(domctl, create_id_out_of_range)
 {
 	struct hv_domctl op = { .cmd = HV_DOMCTL_create, .domain = 300 };
 
-	KNOWN_BUG();
+	DOM0_ONLY();
 	op.u.create.max_vcpus = 1;
 	CHECK_RC("create as domain 300", -XEN_EINVAL, domctl(&op));
 	if (op.domain == 300)
@@ -865,7 +847,7 @@ TEST(domctl_bugs, create_id_out_of_range)
  * A frame given to it after relinquish would keep it dying for ever: its
  * frames and hv's heap for it would never come back.
  */
-TEST(domctl_bugs, populate_dying_domain)
+TEST(domctl, populate_dying_domain)
 {
 	struct hv_domctl_info info;
 	uint64_t list[2] = { 0, 1 };
@@ -873,7 +855,7 @@ TEST(domctl_bugs, populate_dying_domain)
 	domid_t dom;
 	long rc;
 
-	KNOWN_BUG();
+	DOM0_ONLY();
 	dom = new_domain(16, 1);
 	if (!dom)
 		return;
@@ -893,11 +875,9 @@ TEST(domctl_bugs, populate_dying_domain)
 /*
  * When dom0 drops the last reference to a dying domain's last frame, the
  * domain is gone: the very next getinfo is -ESRCH (Xen frees the domain
- * with its last page). hv reaps only at the end of a domctl, after that
- * domctl looked the domain up, so one getinfo still reports it dying
- * with 0 pages, and physinfo keeps counting it (and its heap) until then.
+ * with its last page), and physinfo no longer counts it or its heap.
  */
-TEST(domctl_bugs, gone_when_last_frame_goes)
+TEST(domctl, gone_when_last_frame_goes)
 {
 	struct hv_sysctl_physinfo before, after;
 	struct hv_domctl_info info;
@@ -906,7 +886,7 @@ TEST(domctl_bugs, gone_when_last_frame_goes)
 	domid_t dom;
 	long rc;
 
-	KNOWN_BUG();
+	DOM0_ONLY();
 	CHECK_RC("physinfo", 0, physinfo(&before));
 	dom = new_domain(16, 1);
 	if (!dom)
@@ -930,16 +910,15 @@ TEST(domctl_bugs, gone_when_last_frame_goes)
  * A domain id is not handed out again at once. Xen's "any id" takes the
  * next one after the last given (a rover), so a port dom0 left waiting
  * for a dead domain, or a stale id in a toolstack, does not meet a new
- * domain under the old name. hv gives the lowest free id: the next domain
- * is the dead one's namesake and may bind the port left unbound for it.
+ * domain under the old name.
  */
-TEST(domctl_bugs, domid_not_reused_at_once)
+TEST(domctl, domid_not_reused_at_once)
 {
 	struct evtchn_status st;
 	uint32_t port = 0, local = 0;
 	domid_t a, b;
 
-	KNOWN_BUG();
+	DOM0_ONLY();
 	a = new_domain(16, 1);
 	if (!a)
 		return;
@@ -962,10 +941,9 @@ TEST(domctl_bugs, domid_not_reused_at_once)
 
 /*
  * The limits create takes are the domain's limits: max_evtchns ports
- * (numbered below it) and max_grant_frames grant-table frames. hv checks
- * both fields and then gives every domU 1024 ports and 64 frames.
+ * (numbered below it) and max_grant_frames grant-table frames.
  */
-TEST(domctl_bugs, create_limits_applied)
+TEST(domctl, create_limits_applied)
 {
 	struct hv_domctl op = { .cmd = HV_DOMCTL_create };
 	struct gnttab_query_size q = { .dom = 0 };
@@ -974,7 +952,7 @@ TEST(domctl_bugs, create_limits_applied)
 	domid_t dom;
 	long rc;
 
-	KNOWN_BUG();
+	DOM0_ONLY();
 	op.u.create.max_vcpus = 1;
 	op.u.create.max_pages = 16;
 	op.u.create.max_evtchns = 8;

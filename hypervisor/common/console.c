@@ -75,7 +75,8 @@ const char *log_level_name(enum log_level l)
 long console_read_ring(struct hv_sysctl_console *c)
 {
 	size_t oldest = conring_prod > CONRING_SIZE ? conring_prod - CONRING_SIZE : 0;
-	uint64_t at = MAX(c->offset, (uint64_t)oldest);
+	/* Before the oldest byte kept: from there; past the end: at the end. */
+	uint64_t at = MIN(MAX(c->offset, (uint64_t)oldest), (uint64_t)conring_prod);
 	uint32_t n = 0;
 
 	while (at < conring_prod && n < c->size) {

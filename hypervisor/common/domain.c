@@ -58,21 +58,22 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 	return v;
 }
 
-struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus,
-			     uint64_t max_pages)
+struct domain *domain_create(domid_t id, const struct domain_config *cfg)
 {
+	unsigned int max_vcpus = cfg->max_vcpus, max_evtchns = cfg->max_evtchns;
 	struct domain *d;
 	struct frame *f;
 
-	if (id >= MAX_DOMAINS || domains[id] || !max_vcpus || max_vcpus > MAX_VIRT_CPUS)
+	if (id >= MAX_DOMAINS || domains[id] || !max_vcpus || max_vcpus > MAX_VIRT_CPUS ||
+	    cfg->max_grant_frames > GRANT_MAX_FRAMES)
 		return NULL;
 	d = xzalloc(sizeof(*d));
 	if (!d)
 		return NULL;
 	d->id = id;
-	d->privileged = privileged;
-	d->initial = privileged && id == 0;
-	d->max_pages = max_pages;
+	d->privileged = cfg->privileged;
+	d->initial = cfg->privileged && id == 0;
+	d->max_pages = cfg->max_pages;
 	d->max_vcpus = max_vcpus;
 	d->shutdown_code = ~0u;
 	d->weight = 256;
@@ -92,7 +93,10 @@ struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus
 	f = mfn_to_frame(d->shared_info_mfn);
 	domain_share_hv_page(d, f);
 
-	if (evtchn_domain_init(d, d->initial ? 4096 : 1024) || grant_table_init(d))
+	if (!max_evtchns)
+		max_evtchns = d->initial ? 4096 : 1024;
+	if (evtchn_domain_init(d, max_evtchns) ||
+	    grant_table_init(d, cfg->max_grant_frames ? cfg->max_grant_frames : GRANT_MAX_FRAMES))
 		goto fail;
 	for (unsigned int i = 0; i < max_vcpus; i++) {
 		d->vcpus[i] = vcpu_create(d, i);
@@ -115,10 +119,21 @@ fail:
 
 domid_t domain_free_id(void)
 {
-	for (domid_t id = 1; id < MAX_DOMAINS; id++)
+	static domid_t last;
+
+	for (unsigned int n = 0; n < MAX_DOMAINS - 1; n++) {
+		domid_t id = (domid_t)(last % (MAX_DOMAINS - 1) + 1);	/* 1..MAX_DOMAINS-1 */
+
+		last = id;
 		if (!domains[id])
 			return id;
+	}
 	return DOMID_INVALID;
+}
+
+domid_t domain_max_id(void)
+{
+	return MAX_DOMAINS - 1;
 }
 
 /*
@@ -148,7 +163,8 @@ mfn_t domain_alloc_frames(struct domain *d, unsigned int order, mfn_t limit)
 {
 	mfn_t mfn;
 
-	if (d->tot_pages + (1UL << order) > d->max_pages)
+	/* A dying domain only gives frames back: a new one would keep it alive. */
+	if (d->state == DOMAIN_DYING || d->tot_pages + (1UL << order) > d->max_pages)
 		return INVALID_MFN;
 	mfn = limit ? alloc_frames_below(order, limit) : alloc_frames(order);
 	if (mfn != INVALID_MFN)

@@ -92,11 +92,15 @@ static long create(struct hv_domctl *op)
 		return -EINVAL;
 	if (id == DOMID_INVALID)
 		return -ENOSPC;
-	if (id >= DOMID_FIRST_RESERVED)
+	/* Ids hv's table cannot hold are as invalid as the reserved ones. */
+	if (id > domain_max_id())
 		return -EINVAL;
 	if (domain_by_id(id))
 		return -EEXIST;
-	d = domain_create(id, false, c->max_vcpus, c->max_pages);
+	d = domain_create(id, &(struct domain_config){
+		.max_vcpus = c->max_vcpus, .max_pages = c->max_pages,
+		.max_evtchns = c->max_evtchns ? c->max_evtchns : DEFAULT_DOMU_EVTCHNS,
+		.max_grant_frames = c->max_grant_frames });
 	if (!d)
 		return -ENOMEM;
 	memcpy(d->handle, c->handle, sizeof(d->handle));
@@ -184,6 +188,7 @@ static long on_domain(struct hv_domctl *op, struct domain *d)
 		domain_get_info(d, &op->u.info);
 		return 0;
 	case HV_DOMCTL_max_mem:
+		/* A ceiling only: above the machine's memory is allowed, as on Xen. */
 		if (op->u.max_mem.max_pages < d->tot_pages)
 			return -EINVAL;
 		d->max_pages = op->u.max_mem.max_pages;
@@ -246,13 +251,18 @@ long do_domctl(uint64_t arg)
 		return -EFAULT;
 	if (op.interface_version != HVCTL_INTERFACE_VERSION)
 		return -EACCES;
+	domain_reap();		/* a domain whose last frame went is gone for this call */
 	if (op.cmd == HV_DOMCTL_create) {
 		rc = create(&op);
 	} else {
+		/* As Xen: the domain first (-ESRCH), then the command (-ENOSYS). */
 		d = domain_by_id(op.domain == DOMID_SELF ? current->domain->id : op.domain);
 		if (!d)
 			return -ESRCH;
-		rc = refused_on(&op, d) ? -EINVAL : on_domain(&op, d);
+		if (op.cmd < HV_DOMCTL_destroy || op.cmd > HV_DOMCTL_set_memory_map)
+			rc = -ENOSYS;
+		else
+			rc = refused_on(&op, d) ? -EINVAL : on_domain(&op, d);
 	}
 	domain_reap();
 	if (!rc && copy_to_guest(arg, &op, sizeof(op)))
@@ -306,6 +316,7 @@ long do_sysctl(uint64_t arg)
 		return -EFAULT;
 	if (op.interface_version != HVCTL_INTERFACE_VERSION)
 		return -EACCES;
+	domain_reap();		/* the list and counts leave out what has gone */
 	switch (op.cmd) {
 	case HV_SYSCTL_domain_list:
 		rc = domain_list(&op.u.list);

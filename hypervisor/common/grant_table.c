@@ -24,12 +24,12 @@
 #define ENTRIES_PER_FRAME GRANT_ENTRIES_PER_FRAME
 #define MAX_BATCH 4096			/* entries per call, without preemption */
 
-int grant_table_init(struct domain *d)
+int grant_table_init(struct domain *d, unsigned int max_frames)
 {
 	d->grant_table = xzalloc(sizeof(*d->grant_table));
 	if (!d->grant_table)
 		return -ENOMEM;
-	d->grant_table->max_frames = GRANT_MAX_FRAMES;
+	d->grant_table->max_frames = max_frames;
 	return 0;
 }
 

@@ -37,7 +37,10 @@ static mfn_t bits_limit(uint32_t mem_flags)
 	return bits <= PAGE_SHIFT ? 1 : 1UL << (bits - PAGE_SHIFT);
 }
 
-/* DOMID_SELF or self; another domain needs privilege. NULL if neither. */
+/*
+ * DOMID_SELF or self; another domain needs privilege, and must not be
+ * dying (as in Xen: its memory only goes). NULL if none of these.
+ */
 static struct domain *reservation_target(domid_t id)
 {
 	struct domain *d = current->domain, *t;
@@ -45,7 +48,7 @@ static struct domain *reservation_target(domid_t id)
 	if (id == DOMID_SELF || id == d->id)
 		return d;
 	t = domain_by_id(id);
-	return t && d->privileged ? t : NULL;
+	return t && d->privileged && t->state != DOMAIN_DYING ? t : NULL;
 }
 
 /*

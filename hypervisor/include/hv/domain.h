@@ -160,8 +160,16 @@ extern struct vcpu *current;
 extern struct domain *const dom_io;
 extern struct domain *const dom_xen;
 
-struct domain *domain_create(domid_t id, bool privileged, unsigned int max_vcpus,
-			     uint64_t max_pages);
+/* What a domain is created with; zero limits take the defaults. */
+struct domain_config {
+	bool privileged;
+	unsigned int max_vcpus;		/* 1..MAX_VIRT_CPUS */
+	uint64_t max_pages;
+	unsigned int max_evtchns;	/* ports 0..n-1 (0: 4096 for dom0, 1024 otherwise) */
+	unsigned int max_grant_frames;	/* 0: GRANT_MAX_FRAMES */
+};
+
+struct domain *domain_create(domid_t id, const struct domain_config *cfg);
 struct domain *domain_by_id(domid_t id);
 /* Give the domain one new frame (zeroed); INVALID_MFN when out of memory or over max. */
 mfn_t domain_alloc_frame(struct domain *d);
@@ -175,8 +183,15 @@ struct frame;
 void domain_share_hv_page(struct domain *d, struct frame *f);
 /* The owner lets go of f (ballooning, destruction); freed at its last reference. */
 void domain_unassign_frame(struct frame *f);
-/* The lowest unused domain id above 0, DOMID_INVALID if none. */
+/*
+ * An unused domain id above 0, DOMID_INVALID if none: the next free one
+ * after the last handed out, as Xen does, so a dead domain's id (and
+ * what others still hold under it, e.g. an unbound port) is not given to
+ * the next domain at once.
+ */
 domid_t domain_free_id(void);
+/* The highest domain id hv can hold (its table's size). */
+domid_t domain_max_id(void);
 /* Stop another domain as if it had shut down (HV_DOMCTL_shutdown). */
 void domain_shutdown_other(struct domain *d, unsigned int reason);
 void domain_pause(struct domain *d);

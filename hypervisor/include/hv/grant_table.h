@@ -38,7 +38,8 @@ struct grant_table {
 	unsigned int maptrack_chunks, maptrack_used;
 };
 
-int grant_table_init(struct domain *d);
+/* A table that may grow to max_frames (1..GRANT_MAX_FRAMES) frames. */
+int grant_table_init(struct domain *d, unsigned int max_frames);
 /* Domain destruction: its mappings of others' grants go, its table's frames are let go, then the rest. */
 void grant_release_mappings(struct domain *d);
 void grant_table_release_frames(struct domain *d);

@@ -23,7 +23,7 @@
 
 /* ---- domctl ---------------------------------------------------------- */
 
-#define HV_DOMCTL_create            1   /* u.create; domain: wanted id or 0 (any); OUT domain */
+#define HV_DOMCTL_create            1   /* u.create; domain: wanted id (1..255) or 0 (any); OUT domain */
 #define HV_DOMCTL_destroy           2   /* release everything; the id is free once all frames are */
 #define HV_DOMCTL_pause             3   /* nested: n pauses need n unpauses */
 #define HV_DOMCTL_unpause           4
@@ -48,8 +48,8 @@ struct hv_domctl_create {
 	uint32_t flags;             /* IN: HV_CREATE_*, 0 */
 	uint64_t max_pages;         /* IN: memory ceiling, in 4 KiB pages */
 	uint8_t  handle[16];        /* IN: UUID, reported by xen_version(guest_handle) */
-	uint32_t max_evtchns;       /* IN: 0 = default (1024) */
-	uint32_t max_grant_frames;  /* IN: 0 = default (64) */
+	uint32_t max_evtchns;       /* IN: ports 0..n-1, n <= 4096; 0 = default (1024) */
+	uint32_t max_grant_frames;  /* IN: 1..64; 0 = default (64) */
 };
 
 /* hv_domctl_info.state */

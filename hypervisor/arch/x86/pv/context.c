@@ -89,9 +89,14 @@ static bool context_addresses_ok(const struct vcpu_guest_context *c)
 /*
  * A vCPU's whole state from the toolstack (HV_DOMCTL_set_vcpu_context,
  * like Xen's setvcpucontext): registers, page tables, descriptor tables,
- * trap table, callbacks. Everything is checked and every reference taken
- * before anything changes, so a refused context leaves the vCPU as it
- * was. The vCPU starts in guest kernel mode on the flat selectors.
+ * trap table, callbacks. Everything is checked and the page-table
+ * references taken before anything changes, so a refused context leaves
+ * the vCPU as it was, with one exception: GDT frames are checked as they
+ * are taken, so a refused GDT leaves the vCPU on the new page tables with
+ * no GDT and its old registers (safe for hv: both are the domain's and
+ * validated; the toolstack sets a whole context again, as on Xen, whose
+ * arch_set_info_guest also fails half way there). The vCPU starts in
+ * guest kernel mode on the flat selectors.
  */
 long arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c)
 {

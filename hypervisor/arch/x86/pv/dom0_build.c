@@ -354,7 +354,8 @@ static struct domain *build_pv_domain(const struct build_args *a)
 		return NULL;
 	}
 
-	b.d = domain_create(a->id, a->privileged, 1, a->max_pages);
+	b.d = domain_create(a->id, &(struct domain_config){
+		.privileged = a->privileged, .max_vcpus = 1, .max_pages = a->max_pages });
 	b.p2m = xmalloc(b.nr_pages * sizeof(mfn_t));
 	if (!b.d || !b.p2m) {
 		pr_err("%s: out of memory for the domain\n", a->who);
