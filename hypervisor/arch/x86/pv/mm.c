@@ -359,8 +359,9 @@ static long one_mmuext_op(const struct mmuext_op *op, struct domain *pg_owner)
 	case MMUEXT_FLUSH_CACHE_GLOBAL:
 		if (!self)
 			return -EPERM;
+		/* Only domains with devices need it; Xen refuses the two with different errors. */
 		if (!v->domain->privileged)
-			return -EACCES;		/* only domains with devices need it */
+			return op->cmd == MMUEXT_FLUSH_CACHE ? -EACCES : -EINVAL;
 		asm volatile("wbinvd" ::: "memory");
 		return 0;
 	case MMUEXT_SET_LDT:
