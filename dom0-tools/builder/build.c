@@ -1,7 +1,8 @@
 /*
  * build.c - writing a new PV domain through the caller's callbacks
  * (pvbuild.h): its frames, the kernel and initrd, the hypercall page, the
- * p2m and M2P, start_info, the bootstrap page tables, and vCPU 0's state.
+ * p2m and M2P, start_info, shared_info's event masks, the bootstrap page
+ * tables, and vCPU 0's state.
  *
  * Each frame is mapped only while it is written, so when the L4 is
  * pinned no page-table frame is still mapped writable by the builder (the
@@ -103,6 +104,15 @@ static int load_kernel(struct writer *w)
 	}
 	if (!img->hypercall_page)
 		return 0;
+	if (w->ops->hypercall_page) {
+		uint64_t pfn = (img->hypercall_page - w->b->lay.v_start) >> PVB_PAGE_SHIFT;
+
+		rc = w->ops->hypercall_page(w->ctx, w->p->p2m[pfn]);
+		if (rc)
+			return pvb_fail(w->b, rc, "the hypervisor did not fill the hypercall page "
+					"(PFN %#lx, error %d)", (unsigned long)pfn, rc);
+		return 0;
+	}
 	page = map_pfn(w, (img->hypercall_page - w->b->lay.v_start) >> PVB_PAGE_SHIFT, "hypercall page");
 	if (!page)
 		return -PVB_ENOMEM;
@@ -192,6 +202,26 @@ static int write_start_info(struct writer *w)
 	if (p->cmdline)
 		memcpy(si->cmd_line, p->cmdline, strnlen(p->cmdline, MAX_GUEST_CMDLINE - 1));
 	w->ops->unmap(w->ctx, si);
+	return 0;
+}
+
+/*
+ * Every vCPU starts with event upcalls masked: the kernel unmasks them
+ * once its callbacks are registered. A new domain's shared_info is all
+ * zeroes on Xen, which leaves this to the toolstack (an upcall with no
+ * callback would send the kernel to address 0); hv masks them itself
+ * when it creates the domain, so on hv this changes nothing.
+ */
+static int init_shared_info(struct writer *w)
+{
+	struct shared_info *s = w->ops->map(w->ctx, w->p->shared_info_mfn);
+
+	if (!s)
+		return pvb_fail(w->b, -PVB_ENOMEM, "shared_info: cannot map frame %#lx",
+				(unsigned long)w->p->shared_info_mfn);
+	for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
+		s->vcpu_info[i].evtchn_upcall_mask = 1;
+	w->ops->unmap(w->ctx, s);
 	return 0;
 }
 
@@ -291,6 +321,8 @@ int pvb_build(struct pvb_build *b, const struct pvb_params *p, const struct pvb_
 		rc = write_p2m(&w);
 	if (!rc)
 		rc = write_start_info(&w);
+	if (!rc)
+		rc = init_shared_info(&w);
 	if (!rc)
 		rc = write_tables(&w);
 	if (rc)

@@ -21,7 +21,8 @@
  *   pvb_layout()  place every element and check that it all fits the
  *                 memory given. Nothing is built.
  *   pvb_build()   both of the above, then: populate, load, write the
- *                 p2m, M2P, start_info and page tables, pin the L4, set
+ *                 p2m, M2P, start_info and page tables, mask every
+ *                 vCPU's event upcalls in shared_info, pin the L4, set
  *                 vCPU 0's context (and start it, if ops->start is set).
  * Every function returns 0 or a negative errno and leaves a one-line
  * reason in b->err. Bad input is refused by the first two steps, before
@@ -119,7 +120,10 @@ struct pvb_ops {
 	 * domain only scrubbed memory).
 	 */
 	int (*populate)(void *ctx, uint64_t *list, uint64_t n);
-	/* Map one of the domain's frames writable into the caller: its address, or NULL. */
+	/*
+	 * Map one of the domain's frames writable into the caller: its
+	 * address, or NULL. Also asked for the shared_info frame.
+	 */
 	void *(*map)(void *ctx, uint64_t mfn);
 	void (*unmap)(void *ctx, void *page);
 	/* M2P[mfns[i]] = first_pfn + i for i < n. */
@@ -129,6 +133,12 @@ struct pvb_ops {
 	int (*set_vcpu_context)(void *ctx, unsigned int vcpu, const struct vcpu_guest_context *c);
 	/* Optional: bring vCPU 0 up and unpause. NULL: the caller does it. */
 	int (*start)(void *ctx);
+	/*
+	 * Optional: have the hypervisor fill the hypercall page, the frame
+	 * mfn, as Xen's toolstack does (XEN_DOMCTL_hypercall_init). NULL: the
+	 * builder writes Xen's stubs itself (pvb_hypercall_page).
+	 */
+	int (*hypercall_page)(void *ctx, uint64_t mfn);
 };
 
 /* One page-table frame of the plan: the span it maps and its PFN. */

@@ -26,6 +26,7 @@
 #define PAGE 4096UL
 #define MFN_BASE 0x40000UL
 #define LINUX_BASE 0xffffffff80000000UL
+#define SHARED_INFO_MFN 0x1234UL    /* not among the domain's frames, as shared_info is not */
 
 /* ---- the fake domain: frames in a buffer -------------------------------- */
 
@@ -48,6 +49,8 @@ struct fake {
 
 static struct fake fk;
 static struct pvb_build bld;
+static struct shared_info shared_page __attribute__((aligned(4096)));
+static unsigned int shared_mapped;
 
 /* Frame index of PFN pfn: a permutation, so PFN and MFN orders differ. */
 static uint64_t scatter(uint64_t pfn, uint64_t nr)
@@ -68,6 +71,8 @@ static void fake_init(uint64_t nr)
 	fk.mapped = calloc(nr, sizeof(*fk.mapped));
 	ck_assert(fk.mem && fk.m2p && fk.mapped);
 	memset(fk.m2p, 0xff, nr * sizeof(*fk.m2p));
+	memset(&shared_page, 0, sizeof(shared_page));
+	shared_mapped = 0;
 }
 
 static void misuse(const char *what)
@@ -107,6 +112,11 @@ static void *f_map(void *ctx, uint64_t mfn)
 	fk.maps++;
 	if (fk.fail_map_after && fk.maps >= fk.fail_map_after)
 		return NULL;
+	if (mfn == SHARED_INFO_MFN) {
+		shared_mapped++;
+		fk.open_maps++;
+		return &shared_page;
+	}
 	if (!p) {
 		misuse("map of a frame the domain does not have");
 		return NULL;
@@ -121,6 +131,11 @@ static void f_unmap(void *ctx, void *page)
 	uint64_t off = (uint64_t)((uint8_t *)page - fk.mem);
 
 	fk.calls++;
+	if (page == (void *)&shared_page && shared_mapped) {
+		shared_mapped--;
+		fk.open_maps--;
+		return;
+	}
 	if ((uint8_t *)page < fk.mem || off >= fk.nr * PAGE || off % PAGE || !fk.mapped[off / PAGE]) {
 		misuse("unmap of something not mapped");
 		return;
@@ -479,7 +494,7 @@ static struct pvb_params params(const void *kernel, size_t size, uint64_t nr_pag
 {
 	struct pvb_params p = {
 		.kernel = kernel, .kernel_size = size, .nr_pages = nr_pages,
-		.shared_info_mfn = 0x1234, .p2m = p2m, .cmdline = "mode=peer port=5",
+		.shared_info_mfn = SHARED_INFO_MFN, .p2m = p2m, .cmdline = "mode=peer port=5",
 	};
 
 	ck_assert(nr_pages <= MAX_PAGES);
@@ -579,6 +594,10 @@ static void check_common(const struct pvb_params *p, uint64_t extra_leaves)
 	ck_assert_uint_eq(si.mfn_list, l->p2m_va);
 	ck_assert_str_eq(si.cmd_line, p->cmdline ? p->cmdline : "");
 	ck_assert_uint_eq(si.mod_len, p->initrd_size);
+
+	/* Every vCPU's upcalls masked, as Xen's toolstack leaves them (Xen does not). */
+	for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
+		ck_assert_uint_eq(shared_page.vcpu_info[i].evtchn_upcall_mask, 1);
 }
 
 /* The image's PT_LOAD segments, as <elf.h> reads them, are at their VAs; bss is zero. */

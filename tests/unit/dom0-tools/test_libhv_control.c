@@ -46,6 +46,7 @@ struct fake {
 };
 
 static struct fake fk;
+static struct shared_info shared_page;  /* the domain's shared_info frame */
 
 static bool our_mfn(uint64_t mfn)
 {
@@ -196,6 +197,10 @@ static long fake_hypercall(void *ctx, const struct hv_hypercall *call)
 
 static void *fake_map(void *ctx, domid_t dom, uint64_t mfn)
 {
+	if (dom == fk.dom && mfn == SHARED_INFO_MFN) {
+		fk.maps_open++;
+		return &shared_page;
+	}
 	if (dom != fk.dom || !our_mfn(mfn))
 		return NULL;
 	fk.maps_open++;
@@ -228,6 +233,7 @@ static void setup(void)
 	ck_assert_ptr_nonnull(fk.mem);
 	memset(fk.mem, 0, FRAMES * PAGE);
 	memset(fk.m2p, 0xff, sizeof(fk.m2p));
+	memset(&shared_page, 0, sizeof(shared_page));
 }
 
 /* ---- domctl and sysctl --------------------------------------------------- */
@@ -433,6 +439,8 @@ START_TEST(build_guest_pv)
 	ck_assert_str_eq(si->magic, "xen-3.0-x86_64");
 	ck_assert_uint_eq(si->shared_info, SHARED_INFO_MFN << 12);
 	ck_assert_str_eq(si->cmd_line, "mode=idle");
+	for (unsigned int i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
+		ck_assert_uint_eq(shared_page.vcpu_info[i].evtchn_upcall_mask, 1);
 	hv_close(h);
 }
 END_TEST
