@@ -66,10 +66,15 @@ const char *rc_str(long rc)
 	return b;
 }
 
+/*
+ * The filter is a comma-separated list of globs; a name is selected when
+ * it matches one of them and none of those written "!glob".
+ */
 static bool selected(const char *name, const char *filter)
 {
 	char pat[64];
 	const char *p = filter;
+	bool in = false;
 
 	while (*p) {
 		size_t n = 0;
@@ -79,10 +84,12 @@ static bool selected(const char *name, const char *filter)
 		pat[n] = '\0';
 		if (*p == ',')
 			p++;
-		if (n && glob_match(pat, name))
-			return true;
+		if (n > 1 && pat[0] == '!' && glob_match(pat + 1, name))
+			return false;
+		if (n && pat[0] != '!' && glob_match(pat, name))
+			in = true;
 	}
-	return false;
+	return in;
 }
 
 void tests_run(const char *filter)

@@ -20,6 +20,7 @@
 #include <guest/arch.h>
 #include <guest/hypercall.h>
 #include <guest/test.h>
+#include <guest/xenctl.h>
 #include <public/errno.h>
 #include <public/hvctl.h>
 #include <public/memory.h>
@@ -159,40 +160,42 @@ TEST(memory_res, increase_address_bits)
 }
 
 /*
- * An order-12 extent got without a list, found again by probing the
- * 16 MiB-aligned frames (the extent is naturally aligned) for ownership;
+ * A large extent got without a list, found again by probing the frames
+ * aligned to its size (the extent is naturally aligned) for ownership;
  * `hint` first: the allocator tends to hand back the extent just freed.
- * A candidate counts only if all its 4096 frames are ours, so a single
+ * A candidate counts only if all its frames are ours, so a single
  * page the hypervisor shares with us (shared_info, a grant-table frame)
  * that happens to sit on such a boundary is never taken for it.
  */
-static bool whole_extent_ours(uint64_t base)
+static bool whole_extent_ours(uint64_t base, unsigned int order)
 {
 	uint64_t pfn;
 
 	/* Our own pages (in the p2m) are ours anyway. */
 	if (m2p_get(base, &pfn) && pfn < start_info->nr_pages && p2m[pfn] == base)
 		return false;
-	for (uint64_t j = 0; j < (1UL << 12); j++)
+	for (uint64_t j = 0; j < (1UL << order); j++)
 		if (!frame_is_ours(base + j))
 			return false;
 	return true;
 }
 
-static uint64_t find_unlisted_extent(uint64_t hint)
+static uint64_t find_unlisted_extent(uint64_t hint, unsigned int order)
 {
 	long top = HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL);
 
-	if (whole_extent_ours(hint))
+	if (whole_extent_ours(hint, order))
 		return hint;
-	for (uint64_t base = 0; top > 0 && base < (uint64_t)top; base += 1UL << 12)
-		if (base != hint && whole_extent_ours(base))
+	for (uint64_t base = 0; top > 0 && base < (uint64_t)top; base += 1UL << order)
+		if (base != hint && whole_extent_ours(base, order))
 			return base;
 	return 0;
 }
 
 TEST(memory_res, increase_without_list)
 {
+	/* 16 MiB; an unprivileged domain may ask for 2 MiB at most (Xen's and hv's limit). */
+	unsigned int order = is_initial_domain() ? 12 : 9;
 	long cur = current_pages();
 	xen_pfn_t ext = SENTINEL;
 	uint64_t found;
@@ -206,36 +209,25 @@ TEST(memory_res, increase_without_list)
 								       .domid = DOMID_SELF }));
 	CHECK_EQ("current_reservation unchanged", cur, current_pages());
 
-	/* Learn where an order-12 extent comes from, give it back, then ask again without a list. */
-	rc = increase(&ext, 1, 12, 0);
-	CHECK_RC("increase_reservation(order 12)", 1, rc);
+	/* Learn where such an extent comes from, give it back, then ask again without a list. */
+	rc = increase(&ext, 1, order, 0);
+	CHECK_RC("increase_reservation(large order)", 1, rc);
 	if (rc != 1)
 		return;
-	CHECK_RC("give it back", 1, decrease(&ext, 1, 12));
-	rc = increase(NULL, 1, 12, 0);
-	CHECK_RC("increase_reservation(order 12, no list)", 1, rc);
-	CHECK_EQ("current_reservation after", cur + (rc == 1 ? 4096 : 0), current_pages());
+	CHECK_RC("give it back", 1, decrease(&ext, 1, order));
+	CHECK_RC("one order more than allowed", 0, increase(&ext, 1, is_initial_domain() ? 19 : 10, 0));
+	rc = increase(NULL, 1, order, 0);
+	CHECK_RC("increase_reservation(large order, no list)", 1, rc);
+	CHECK_EQ("current_reservation after", cur + (rc == 1 ? 1L << order : 0), current_pages());
 	if (rc != 1)
 		return;
-	found = find_unlisted_extent(ext);
-	CHECK(found, "the extent allocated without a list is not found; 16 MiB stay with the domain");
+	found = find_unlisted_extent(ext, order);
+	CHECK(found, "the extent allocated without a list is not found; it stays with the domain");
 	if (!found)
 		return;
-	CHECK_RC("give back the extent allocated without a list", 1, decrease(&found, 1, 12));
+	CHECK_RC("give back the extent allocated without a list", 1, decrease(&found, 1, order));
 	CHECK_EQ("current_reservation back", cur, current_pages());
 }
-
-/* Xen 4.17's domctl (interface version 0x15): only max_mem is used here. */
-struct xen417_domctl {
-	uint32_t cmd;
-	uint32_t interface_version;
-	domid_t domain;
-	uint16_t pad[3];
-	union {
-		uint64_t max_memkb;
-		uint8_t raw[128];
-	} u;
-};
 
 /* hv's own domctl (public/hvctl.h) does the same on hv. */
 static long hv_set_max_pages(uint64_t pages)
@@ -250,13 +242,14 @@ static long hv_set_max_pages(uint64_t pages)
 	return HCALL(__HYPERVISOR_domctl, &d, 0, 0, 0, 0);
 }
 
+/* Xen 4.17's (guest/xenctl.h). */
 static long xen_set_max_pages(uint64_t pages)
 {
 	struct xen417_domctl d = {
-		.cmd = 11,                      /* XEN_DOMCTL_max_mem */
-		.interface_version = 0x15,
+		.cmd = XEN417_DOMCTL_max_mem,
+		.interface_version = XEN417_DOMCTL_VERSION,
 		.domain = 0,
-		.u.max_memkb = pages << (PAGE_SHIFT - 10),
+		.u.max_mem.max_memkb = pages << (PAGE_SHIFT - 10),
 	};
 
 	return HCALL(__HYPERVISOR_domctl, &d, 0, 0, 0, 0);

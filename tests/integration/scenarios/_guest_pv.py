@@ -47,11 +47,15 @@ def test_names():
 
 
 def count_tests(patterns=None):
-    """Number of tests, or of those matching guest-pv's tests= globs."""
+    """Number of tests, or of those guest-pv's tests= globs select (a name
+    matching some glob and none written "!glob")."""
     names = test_names()
     if not patterns:
         return len(names)
-    return sum(1 for n in names if any(fnmatch.fnmatchcase(n, p) for p in patterns))
+    take = [p for p in patterns if not p.startswith("!")]
+    drop = [p[1:] for p in patterns if p.startswith("!")]
+    return sum(1 for n in names if any(fnmatch.fnmatchcase(n, p) for p in take)
+               and not any(fnmatch.fnmatchcase(n, p) for p in drop))
 
 
 def at_least(n):
