@@ -1,6 +1,8 @@
 /*
- * guest-pv as hv's toolstack: building, running and tearing down other
- * domains through the control interface alone (public/hvctl.h).
+ * guest-pv as dom0's toolstack: building, running and tearing down other
+ * domains through the control interface alone — hv's (public/hvctl.h) or,
+ * with target=xen, Xen 4.17's own domctl/sysctl (guest/control.h says
+ * how the backend is chosen).
  *
  *   mode=control  (dom0) dom0's initrd is guest-pv's own ELF. Build it
  *                 into a new domain with the shared builder, start it in
@@ -8,20 +10,27 @@
  *                 kicked by an interdomain event channel, wait for it to
  *                 power off, unmap, destroy (odd rounds: destroy while
  *                 the ring is still mapped, then unmap), and check that
- *                 hv's free frames, heap and timers are back where they
- *                 were after the first (warm-up) round. rounds=N (3),
- *                 count=N requests (200).
+ *                 the hypervisor's free frames (and hv's heap and timers)
+ *                 are back where they were after the warm-up. After the
+ *                 first round the hypercall page is compared with the
+ *                 builder's, and a domain built the same way runs the ABI
+ *                 suite as a domU (domu_tests=globs, domu_tests_run=0
+ *                 skips it). rounds=N (3), count=N requests (200).
+ *                 Where the hypervisor does not print a domU's console_io
+ *                 (Xen), each domain gets a console ring that dom0 prints
+ *                 as "(dN) ..." lines.
  *   mode=peer     (the domU) grant dom0 the ring page at ref `gref`, send
  *                 `count` requests, check every response, report, power off.
- *   mode=churn    (dom0) create and destroy `count` (default 1000) small
- *                 domains — populate, an event channel bound by dom0, one
- *                 frame mapped by dom0 across the destroy — building and
- *                 running a real one every `every` (50) cycles (a short
- *                 peer session, or an idle domain destroyed while it runs
- *                 or after a domctl shutdown); then the same leak check,
- *                 and the median create+destroy time.
- *   mode=watch    (dom0) wait until every other domain has stopped,
- *                 report and destroy each, then return.
+ *   mode=churn    (dom0, hv only) create and destroy `count` (default
+ *                 1000) small domains — populate, an event channel bound
+ *                 by dom0, one frame mapped by dom0 across the destroy —
+ *                 building and running a real one every `every` (50)
+ *                 cycles (a short peer session, or an idle domain
+ *                 destroyed while it runs or after a domctl shutdown);
+ *                 then the same leak check, and the median
+ *                 create+destroy time.
+ *   mode=watch    (dom0, hv only) wait until every other domain has
+ *                 stopped, report and destroy each, then return.
  *
  * Results are one line each: "PASS name: detail" or "FAIL name: why",
  * then "control: N passed, M failed" (or "churn: ...").
@@ -35,6 +44,7 @@
 #include <public/errno.h>
 #include <public/event_channel.h>
 #include <public/grant_table.h>
+#include <public/io/console.h>
 #include <public/io/ring.h>
 #include <public/sched.h>
 
@@ -44,6 +54,14 @@
 #define PEER_COUNT      200
 #define PEER_INITRD     5000            /* bytes of a made-up initrd for the peer */
 #define SESSION_TIMEOUT (10000 * MS)   /* a round takes ~0.1 s under TCG */
+#define DOMU_TEST_PAGES 2048            /* 8 MiB: room for the tests' frames */
+#define DOMU_TEST_SLACK 8192            /* max_mem above that: memory_res grows by 16 MiB */
+/*
+ * guest-pv's ABI suite as a domU (domu_tests= overrides), but for what a
+ * release build of Xen 4.17 keeps from unprivileged domains and hv does
+ * not (console_io, XENVER_build_id: -EPERM on Xen).
+ */
+#define DOMU_TESTS      "*,!console_io.*,!xen_version.build_id"
 
 /* ---- results --------------------------------------------------------- */
 
@@ -135,11 +153,15 @@ static uint8_t response_byte(uint32_t id, unsigned int k, uint8_t in)
 
 static struct pvb_build builder;
 static uint8_t ring_window[PAGE_SIZE] __aligned(PAGE_SIZE);   /* the peer's ring, granted */
+static uint8_t ring_window2[PAGE_SIZE] __aligned(PAGE_SIZE);  /* a second mapping of it */
 static uint8_t peer_initrd[PEER_INITRD];
 
 struct session {
 	domid_t dom;
 	uint32_t local_port, remote_port;
+	uint64_t nr_pages;
+	uint32_t console_port;          /* ours, when we relay the domain's console ring */
+	uint32_t console_remote;        /* the domain's end of it */
 	bool ring_mapped;
 	grant_handle_t handle;
 	uint32_t requests_ok, requests_bad;
@@ -151,7 +173,7 @@ struct session {
 static void report_stuck(const struct session *s, const struct peer_back_ring *back)
 {
 	const struct peer_sring *sr = back->sring;
-	struct hv_domctl_info info;
+	struct dom_info info;
 	const struct shared_info *si;
 	long rc;
 
@@ -159,7 +181,7 @@ static void report_stuck(const struct session *s, const struct peer_back_ring *b
 	       "dom0 req_cons %u rsp_prod_pvt %u; our port %u pending %d\n", sr->req_prod,
 	       sr->req_event, sr->rsp_prod, sr->rsp_event, back->req_cons, back->rsp_prod_pvt,
 	       s->local_port, evtchn_test_pending(s->local_port));
-	if (dom_getinfo(s->dom, &info))
+	if (ctl->getinfo(s->dom, &info))
 		return;
 	si = foreign_map(s->dom, info.shared_info_frame, &rc);
 	if (!si) {
@@ -260,16 +282,16 @@ static uint32_t dom_exc_port(void)
  * VIRQ_DOM_EXC said so. getinfo is asked again at every tick too, so a
  * missing VIRQ shows as exc false, not as a hang.
  */
-static bool wait_stopped(domid_t dom, uint64_t deadline, struct hv_domctl_info *info, bool *exc)
+static bool wait_stopped(domid_t dom, uint64_t deadline, struct dom_info *info, bool *exc)
 {
 	uint32_t tick = tick_port(), virq = dom_exc_port();
 
 	for (;;) {
 		if (virq && take_port(virq))
 			*exc = true;
-		if (dom_getinfo(dom, info))
+		if (ctl->getinfo(dom, info))
 			return false;
-		if (info->state == HV_DOMSTATE_shutdown || info->state == HV_DOMSTATE_crashed) {
+		if (info->state == DOM_SHUTDOWN || info->state == DOM_CRASHED) {
 			if (virq && take_port(virq))
 				*exc = true;
 			return true;
@@ -280,9 +302,9 @@ static bool wait_stopped(domid_t dom, uint64_t deadline, struct hv_domctl_info *
 }
 
 /* The domain is gone: the next domctl does not find it (-ESRCH). */
-static long gone(domid_t dom, struct hv_domctl_info *info)
+static long gone(domid_t dom, struct dom_info *info)
 {
-	return dom_getinfo(dom, info);
+	return ctl->getinfo(dom, info);
 }
 
 static bool unmap_ring(struct session *s, const char *name)
@@ -304,48 +326,150 @@ static bool unmap_ring(struct session *s, const char *name)
 }
 
 /*
+ * The domain's console, where the hypervisor does not print it (Xen): the
+ * builder gives the domain a console ring, and we print what comes out
+ * of it, a line at a time, as "(d<id>) <line>" — what hv prints for a
+ * domU's console_io — from every wake-up of wait_port_until.
+ */
+static struct {
+	domid_t dom;
+	uint32_t port;
+	struct xencons_interface *ring;
+	char line[200];
+	size_t len;
+} relay;
+
+static void console_relay_flush(void)
+{
+	if (!relay.len)
+		return;
+	relay.line[relay.len] = '\0';
+	printf("(d%u) %s\n", relay.dom, relay.line);
+	relay.len = 0;
+}
+
+static void console_relay_drain(void)
+{
+	struct xencons_interface *r = relay.ring;
+	XENCONS_RING_IDX cons, prod;
+
+	if (!r)
+		return;
+	take_port(relay.port);
+	cons = r->out_cons;
+	prod = *(volatile XENCONS_RING_IDX *)&r->out_prod;
+	__asm__ __volatile__("" ::: "memory");     /* x86: the bytes are there once prod is */
+	if (cons == prod)
+		return;
+	for (; cons != prod; cons++) {
+		char c = r->out[MASK_XENCONS_IDX(cons, r->out)];
+
+		if (c == '\n')
+			console_relay_flush();
+		else if (c != '\r')
+			relay.line[relay.len++] = c;
+		if (relay.len == sizeof(relay.line) - 1)
+			console_relay_flush();
+	}
+	__asm__ __volatile__("" ::: "memory");
+	r->out_cons = cons;
+	/*
+	 * No kick back: guest-pv polls out_cons when its ring is full, and an
+	 * event on its console port would reach tests that count upcalls.
+	 */
+}
+
+static long console_relay_start(domid_t dom, uint32_t port, uint64_t mfn)
+{
+	long rc;
+
+	relay.ring = foreign_map(dom, mfn, &rc);
+	if (!relay.ring)
+		return rc;
+	relay.dom = dom;
+	relay.port = port;
+	relay.len = 0;
+	wait_hook = console_relay_drain;
+	console_relay_drain();
+	return 0;
+}
+
+static void console_relay_stop(void)
+{
+	if (!relay.ring)
+		return;
+	console_relay_drain();
+	console_relay_flush();
+	wait_hook = NULL;
+	foreign_unmap(relay.ring);
+	relay.ring = NULL;
+}
+
+/*
  * Undo what dom0 holds of the session and destroy the domain; it must
  * then be gone. With `destroy_first` the domain is destroyed while dom0
- * still maps its granted ring: it must linger, dying, refuse a new map of
- * the same grant, and go once the grant is unmapped.
+ * still maps its granted ring: it must linger, dying, still let dom0 map
+ * the same grant a second time, and go once both mappings are gone.
  */
 static bool teardown(struct session *s, const char *name, bool destroy_first)
 {
 	struct gnttab_map_grant_ref again = {
-		.host_addr = (uint64_t)ring_window, .flags = GNTMAP_host_map, .ref = PEER_GREF,
+		.host_addr = (uint64_t)ring_window2, .flags = GNTMAP_host_map, .ref = PEER_GREF,
 		.dom = s->dom,
 	};
-	struct hv_domctl_info info;
+	struct dom_info info;
 	bool ok = true;
 	long rc;
 
 	if (!destroy_first && !unmap_ring(s, name))
 		ok = false;
+	console_relay_stop();
+	if (s->console_port && (rc = evtchn_close(s->console_port))) {
+		result(false, name, "closing the console port %u: %s", s->console_port, rc_str(rc));
+		ok = false;
+	}
+	s->console_port = 0;
 	if (s->local_port && (rc = evtchn_close(s->local_port))) {
 		result(false, name, "closing our port %u: %s", s->local_port, rc_str(rc));
 		ok = false;
 	}
 	s->local_port = 0;
-	rc = dom_op(s->dom, HV_DOMCTL_destroy);
+	rc = ctl->destroy(s->dom);
 	if (rc) {
 		result(false, name, "destroy domain %u: %s", s->dom, rc_str(rc));
 		return false;
 	}
 	if (destroy_first && s->ring_mapped) {
-		rc = dom_getinfo(s->dom, &info);
-		if (rc || info.state != HV_DOMSTATE_dying || info.tot_pages != 1) {
+		rc = ctl->getinfo(s->dom, &info);
+		if (rc || info.state != DOM_DYING || info.tot_pages != 1) {
 			result(false, name, "destroyed with its ring granted to us: getinfo %s, state %u, "
 			       "%lu pages (expected dying, 1)", rc_str(rc), rc ? 0 : info.state,
 			       rc ? 0 : info.tot_pages);
 			ok = false;
 		}
-		/* A second mapping of a dying domain's grant: refused (the page is taken anyway). */
+		/*
+		 * A second mapping of the dying domain's grant, elsewhere: the
+		 * grant was never revoked and the page is still the dying
+		 * domain's, so hv and Xen both grant it. It must unmap cleanly,
+		 * or the domain could never go.
+		 */
 		rc = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &again, 1);
-		if (rc || again.status == GNTST_okay) {
-			result(false, name, "mapping a dying domain's grant: %s, status %d (expected a "
-			       "refusal)", rc_str(rc), again.status);
+		if (rc || again.status != GNTST_okay) {
+			result(false, name, "a second mapping of the dying domain's grant: %s, status %d",
+			       rc_str(rc), again.status);
 			ok = false;
+		} else {
+			struct gnttab_unmap_grant_ref u = { .host_addr = (uint64_t)ring_window2,
+							    .handle = again.handle };
+
+			rc = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
+			if (rc || u.status != GNTST_okay) {
+				result(false, name, "unmapping the second mapping: %s, status %d",
+				       rc_str(rc), u.status);
+				ok = false;
+			}
 		}
+		remap_own_page(ring_window2);
 		if (!unmap_ring(s, name))
 			ok = false;
 	}
@@ -359,6 +483,125 @@ static bool teardown(struct session *s, const char *name, bool destroy_first)
 }
 
 /*
+ * A new domain, in two steps so the caller can put its port on the
+ * command line. session_create: create it (nr_pages, one vCPU), an event
+ * channel to us (its port in s->remote_port, ours in s->local_port) and,
+ * where the hypervisor does not print a domU's console_io, a console
+ * channel. session_build: build `elf` into it with `cmdline`, start it,
+ * and relay its console ring if it has one. On failure the result is
+ * reported, what was made is torn down, and false returned.
+ */
+static bool session_create(struct session *s, const char *name, uint64_t nr_pages)
+{
+	long rc;
+
+	s->nr_pages = nr_pages;
+	rc = ctl->create(&s->dom, nr_pages, 1);
+	if (rc) {
+		result(false, name, "create: %s", rc_str(rc));
+		return false;
+	}
+	rc = ctl->evtchn_alloc(s->dom, 0, &s->remote_port);
+	if (!rc)
+		rc = evtchn_bind_interdomain(s->dom, s->remote_port, &s->local_port);
+	if (!rc && !ctl->domu_console_io) {
+		rc = ctl->evtchn_alloc(s->dom, 0, &s->console_remote);
+		if (!rc)
+			rc = evtchn_bind_interdomain(s->dom, s->console_remote, &s->console_port);
+	}
+	if (rc) {
+		result(false, name, "event channels to domain %u: %s", s->dom, rc_str(rc));
+		teardown(s, name, false);
+		return false;
+	}
+	take_port(s->local_port);       /* a new binding may start pending */
+	return true;
+}
+
+static bool session_build(struct session *s, const char *name, const void *elf, size_t elf_size,
+			  const char *cmdline)
+{
+	struct build_args a = {
+		.dom = s->dom, .elf = elf, .elf_size = elf_size, .initrd = peer_initrd,
+		.initrd_size = sizeof(peer_initrd), .cmdline = cmdline, .nr_pages = s->nr_pages,
+		.console_evtchn = s->console_remote, .start = true,
+	};
+	long rc;
+	int brc;
+
+	brc = build_domain(&builder, &a);
+	if (brc) {
+		result(false, name, "building domain %u: %s", s->dom, builder.err);
+		teardown(s, name, false);
+		return false;
+	}
+	if (s->console_port && (rc = console_relay_start(s->dom, s->console_port, builder.console_mfn))) {
+		result(false, name, "mapping domain %u's console ring: %s", s->dom, rc_str(rc));
+		teardown(s, name, false);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The domain stops by itself, powered off, and VIRQ_DOM_EXC says so;
+ * false with the result reported otherwise.
+ */
+static bool session_powered_off(struct session *s, const char *name, uint64_t deadline)
+{
+	struct dom_info info;
+	bool exc = false;
+
+	if (!wait_stopped(s->dom, deadline, &info, &exc)) {
+		result(false, name, "domain %u did not stop by itself", s->dom);
+		return false;
+	}
+	if (info.state != DOM_SHUTDOWN || info.shutdown_reason != SHUTDOWN_poweroff) {
+		result(false, name, "domain %u stopped in state %u, reason %u (expected poweroff)",
+		       s->dom, info.state, info.shutdown_reason);
+		return false;
+	}
+	if (!exc) {
+		result(false, name, "domain %u powered off but VIRQ_DOM_EXC did not come", s->dom);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Conformance: the domain's hypercall page (filled by the hypervisor on
+ * Xen, by the builder on hv) holds exactly what the builder would write.
+ */
+static void check_hypercall_page(const struct session *s)
+{
+	static uint8_t want[PAGE_SIZE];
+	uint64_t pfn = (builder.img.hypercall_page - builder.lay.v_start) >> PAGE_SHIFT;
+	const uint8_t *page;
+	const char *how;
+	unsigned int off;
+	long rc;
+
+	pvb_hypercall_page(want);
+	page = foreign_map(s->dom, built_mfn(pfn), &rc);
+	if (!page) {
+		result(false, "control.hypercall_page", "mapping domain %u's PFN %#lx: %s", s->dom, pfn,
+		       rc_str(rc));
+		return;
+	}
+	for (off = 0; off < PAGE_SIZE && page[off] == want[off]; off++)
+		;
+	how = ctl->hypercall_init ? "filled by the hypervisor (hypercall_init)" : "written by the builder";
+	if (off == PAGE_SIZE)
+		result(true, "control.hypercall_page", "domain %u's page at %#lx, %s, is the builder's "
+		       "byte for byte", s->dom, builder.img.hypercall_page, how);
+	else
+		result(false, "control.hypercall_page", "domain %u's page at %#lx, %s, differs from "
+		       "the builder's at byte %#x: %#x, not %#x", s->dom, builder.img.hypercall_page,
+		       how, off, page[off], want[off]);
+	foreign_unmap((void *)page);
+}
+
+/*
  * One round: create, build from `elf`, run the peer, check the ring in
  * both directions and the peer's own report, tear down (see teardown()
  * for destroy_first). `verbose` prints one PASS line per step.
@@ -367,50 +610,27 @@ static bool peer_session(const void *elf, size_t elf_size, unsigned int count, c
 			 bool verbose, bool destroy_first)
 {
 	struct session s = { .dom = 0 };
-	struct hv_domctl_info info;
 	char cmdline[160], name[48];
 	uint64_t t0 = now_ns(), deadline = t0 + SESSION_TIMEOUT;
-	struct build_args a = {
-		.elf = elf, .elf_size = elf_size, .initrd = peer_initrd,
-		.initrd_size = sizeof(peer_initrd), .cmdline = cmdline, .nr_pages = PEER_PAGES,
-		.start = true,
-	};
-	bool ok = true, exc = false;
-	long rc;
-	int brc;
+	bool ok = true;
 
 	snprintf(name, sizeof(name), "control.%s", round);
-	rc = dom_create(&s.dom, PEER_PAGES, 1);
-	if (rc) {
-		result(false, name, "create: %s", rc_str(rc));
+	if (!session_create(&s, name, PEER_PAGES))
 		return false;
-	}
-	rc = dom_evtchn_alloc(s.dom, 0, &s.remote_port);
-	if (!rc)
-		rc = evtchn_bind_interdomain(s.dom, s.remote_port, &s.local_port);
-	if (rc) {
-		result(false, name, "event channel to domain %u: %s", s.dom, rc_str(rc));
-		teardown(&s, name, false);
+	snprintf(cmdline, sizeof(cmdline), "peer mode=peer port=%u gref=%u count=%u sum=%#x target=%s",
+		 s.remote_port, PEER_GREF, count, fnv1a(peer_initrd, sizeof(peer_initrd)), ctl->name);
+	if (!session_build(&s, name, elf, elf_size, cmdline))
 		return false;
-	}
-	take_port(s.local_port);       /* a new binding may start pending */
-	snprintf(cmdline, sizeof(cmdline), "peer mode=peer port=%u gref=%u count=%u sum=%#x target=hv",
-		 s.remote_port, PEER_GREF, count, fnv1a(peer_initrd, sizeof(peer_initrd)));
-	a.dom = s.dom;
-	brc = build_domain(&builder, &a);
-	if (brc) {
-		result(false, name, "building domain %u: %s", s.dom, builder.err);
-		teardown(&s, name, false);
-		return false;
-	}
 	/* Stale news of earlier domains: from now on VIRQ_DOM_EXC is about this one. */
 	if (dom_exc_port())
 		take_port(dom_exc_port());
-	if (verbose)
+	if (verbose) {
 		result(true, "control.build", "domain %u: %s %s, entry %#lx, %u pages, region %#lx-%#lx, "
 		       "%lu page tables", s.dom, builder.img.guest_os, builder.img.guest_version,
 		       builder.img.entry, PEER_PAGES, builder.lay.v_start, builder.lay.v_end,
 		       builder.lay.nr_pt);
+		check_hypercall_page(&s);
+	}
 
 	if (!serve_ring(&s, deadline)) {
 		result(false, name, "the ring with domain %u failed", s.dom);
@@ -427,17 +647,8 @@ static bool peer_session(const void *elf, size_t elf_size, unsigned int count, c
 		       "and ports %u/%u; the peer found its initrd intact", s.requests_ok,
 		       s.report.responses_ok, PEER_GREF, s.local_port, s.remote_port);
 	}
-	if (ok && !wait_stopped(s.dom, deadline, &info, &exc)) {
-		result(false, name, "domain %u did not stop by itself", s.dom);
+	if (ok && !session_powered_off(&s, name, deadline))
 		ok = false;
-	} else if (ok && (info.state != HV_DOMSTATE_shutdown || info.shutdown_reason != SHUTDOWN_poweroff)) {
-		result(false, name, "domain %u stopped in state %u, reason %u (expected poweroff)",
-		       s.dom, info.state, info.shutdown_reason);
-		ok = false;
-	} else if (ok && !exc) {
-		result(false, name, "domain %u powered off but VIRQ_DOM_EXC did not come", s.dom);
-		ok = false;
-	}
 	if (!teardown(&s, name, destroy_first))
 		ok = false;
 	else if (ok && verbose)
@@ -450,18 +661,80 @@ static bool peer_session(const void *elf, size_t elf_size, unsigned int count, c
 
 /* ---- leak checks -------------------------------------------------------- */
 
-static bool same_resources(const char *name, const struct hv_sysctl_physinfo *before,
-			   const struct hv_sysctl_physinfo *after)
+static bool same_resources(const char *name, const struct sys_info *before,
+			   const struct sys_info *after)
 {
-	bool ok = before->free_pages == after->free_pages && before->heap_bytes == after->heap_bytes &&
-		  before->active_timers == after->active_timers &&
-		  before->nr_domains == after->nr_domains;
+	bool ok = before->free_pages == after->free_pages && before->nr_domains == after->nr_domains;
 
+	if (!before->hv_counters) {
+		result(ok, name, "free_pages %lu -> %lu, domains %u -> %u (%s reports no heap or "
+		       "timer counts)", before->free_pages, after->free_pages, before->nr_domains,
+		       after->nr_domains, ctl->name);
+		return ok;
+	}
+	ok = ok && before->heap_bytes == after->heap_bytes &&
+	     before->active_timers == after->active_timers;
 	result(ok, name, "free_pages %lu -> %lu, heap_bytes %lu -> %lu, active_timers %u -> %u, "
 	       "domains %u -> %u", before->free_pages, after->free_pages, before->heap_bytes,
 	       after->heap_bytes, before->active_timers, after->active_timers, before->nr_domains,
 	       after->nr_domains);
 	return ok;
+}
+
+/*
+ * The machine's resources once the last teardown has settled. hv frees a
+ * destroyed domain at once; Xen frees the last of it (the domain
+ * structure, its xenheap pages) after an RCU grace period, some ticks
+ * later: on Xen the counts are asked every tick until they have not
+ * changed for SETTLE_NS (or two seconds have passed).
+ */
+#define SETTLE_NS (100 * MS)
+
+static bool resources_settled(struct sys_info *s)
+{
+	uint64_t deadline = now_ns() + 2000 * MS, since = now_ns();
+	struct sys_info prev;
+
+	if (ctl->sys_info(s)) {
+		result(false, "control.sys_info", "%s: physinfo failed", ctl->name);
+		return false;
+	}
+	if (s->hv_counters)
+		return true;
+	while (now_ns() - since < SETTLE_NS) {
+		prev = *s;
+		if (!wait_port_until(tick_port(), deadline))
+			return true;
+		if (ctl->sys_info(s)) {
+			result(false, "control.sys_info", "%s: physinfo failed", ctl->name);
+			return false;
+		}
+		if (s->free_pages != prev.free_pages || s->nr_domains != prev.nr_domains)
+			since = now_ns();
+	}
+	return true;
+}
+
+/*
+ * The machine's resources now, for a comparison with `base`: on Xen a
+ * different count is asked again every tick for up to a second first
+ * (see resources_settled).
+ */
+static bool resources_now(const struct sys_info *base, struct sys_info *now)
+{
+	uint64_t deadline = now_ns() + 1000 * MS;
+
+	for (;;) {
+		if (ctl->sys_info(now)) {
+			result(false, "control.sys_info", "%s: physinfo failed", ctl->name);
+			return false;
+		}
+		if (base->hv_counters || (now->free_pages == base->free_pages &&
+					  now->nr_domains == base->nr_domains))
+			return true;
+		if (!wait_port_until(tick_port(), deadline))
+			return true;
+	}
 }
 
 static bool have_kernel(const void **elf, size_t *size)
@@ -482,13 +755,13 @@ static bool have_kernel(const void **elf, size_t *size)
 /* Refusals: a bad image never makes a domain, a too small one is refused before it is touched. */
 static void check_refusals(const void *elf, size_t size)
 {
-	struct hv_domctl_info info;
+	struct dom_info info;
 	struct build_args a = { .elf = elf, .elf_size = 300, .cmdline = "", .nr_pages = PEER_PAGES };
 	domid_t dom = 0;
 	long rc;
 	int brc;
 
-	rc = dom_create(&dom, PEER_PAGES, 1);
+	rc = ctl->create(&dom, PEER_PAGES, 1);
 	if (rc) {
 		result(false, "control.refusals", "create: %s", rc_str(rc));
 		return;
@@ -502,40 +775,80 @@ static void check_refusals(const void *elf, size_t size)
 	brc = build_domain(&builder, &a);
 	result(brc == -XEN_ENOMEM && strstr(builder.err, "needs 1024 pages"), "control.too_small",
 	       "1000 pages: %d, \"%s\"", brc, builder.err);
-	rc = dom_getinfo(dom, &info);
+	rc = ctl->getinfo(dom, &info);
 	result(!rc && info.tot_pages == 0, "control.untouched", "domain %u after both refusals: "
 	       "getinfo %s, %lu pages", dom, rc_str(rc), rc ? 0 : info.tot_pages);
-	rc = dom_op(dom, HV_DOMCTL_destroy);
+	rc = ctl->destroy(dom);
 	if (rc)
 		result(false, "control.refusals", "destroy: %s", rc_str(rc));
+}
+
+/*
+ * Conformance of what the builder makes, judged by the domain itself: a
+ * domain built like the peer (with room to grow its memory) runs
+ * guest-pv's ABI suite as a domU — start_info, shared_info, the M2P, the
+ * hypercall page and its page tables first — and powers off; the
+ * scenario reads its results on the console. The same selection runs on
+ * hv and on Xen, so a difference shows as a failure on one of them.
+ */
+static void domu_tests(const void *elf, size_t size)
+{
+	static char globs[120];
+	struct session s = { .dom = 0 };
+	char cmdline[200];
+	const char *name = "control.domu_tests";
+	uint64_t t0 = now_ns();
+	long rc;
+
+	if (!cmdline_get("domu_tests", globs, sizeof(globs)))
+		snprintf(globs, sizeof(globs), "%s", DOMU_TESTS);
+	if (!session_create(&s, name, DOMU_TEST_PAGES))
+		return;
+	rc = ctl->max_mem(s.dom, DOMU_TEST_PAGES + DOMU_TEST_SLACK);
+	if (rc) {
+		result(false, name, "max_mem of domain %u: %s", s.dom, rc_str(rc));
+		teardown(&s, name, false);
+		return;
+	}
+	snprintf(cmdline, sizeof(cmdline), "tests mode=tests tests=%s target=%s", globs, ctl->name);
+	if (!session_build(&s, name, elf, size, cmdline))
+		return;
+	if (dom_exc_port())
+		take_port(dom_exc_port());
+	if (session_powered_off(&s, name, t0 + SESSION_TIMEOUT) && teardown(&s, name, false))
+		result(true, name, "domain %u ran tests=%s and powered off (%lu ms)", s.dom, globs,
+		       (now_ns() - t0) / MS);
+	else
+		teardown(&s, name, false);
 }
 
 void control_run(void)
 {
 	unsigned int rounds = (unsigned int)cmdline_num("rounds", 3);
 	unsigned int count = (unsigned int)cmdline_num("count", PEER_COUNT);
-	struct hv_sysctl_physinfo base, now;
+	struct sys_info base, now;
 	const void *elf;
 	size_t size;
 	char round[16];
 
+	ctl_select();
 	if (!is_initial_domain() || !shared_info || !have_kernel(&elf, &size)) {
 		result(false, "control.setup", "needs to be dom0 with shared_info mapped and an initrd");
 		goto out;
 	}
 	for (unsigned int i = 0; i < sizeof(peer_initrd); i++)
 		peer_initrd[i] = (uint8_t)(i * 11 + (i >> 7));
-	printf("control: kernel image at %p, %lu bytes; %u rounds of %u requests\n", elf, size,
-	       rounds, count);
+	printf("control: kernel image at %p, %lu bytes; %u rounds of %u requests; %s's control "
+	       "interface\n", elf, size, rounds, count, ctl->name);
 	if (!dom_exc_port())
 		result(false, "control.setup", "cannot bind VIRQ_DOM_EXC");
 	check_refusals(elf, size);
-	/* Round 1 warms up what stays allocated (our ports, hv's first-use tables). */
+	/* Round 1 warms up what stays allocated (our ports, the hypervisor's first-use tables). */
 	peer_session(elf, size, count, "round1", true, false);
-	if (physinfo(&base)) {
-		result(false, "control.physinfo", "sysctl physinfo failed");
+	if (cmdline_num("domu_tests_run", 1))
+		domu_tests(elf, size);
+	if (!resources_settled(&base))
 		goto out;
-	}
 	/* Every other round destroys the domain while its ring is still mapped. */
 	for (unsigned int r = 2; r <= rounds; r++) {
 		bool destroy_first = r % 2 == 1;
@@ -545,9 +858,7 @@ void control_run(void)
 			result(true, "control.round", "%u: domain built, %u requests and responses "
 			       "verified, %s", r, count, destroy_first ?
 			       "destroyed while its ring was mapped, then unmapped" : "torn down");
-		if (physinfo(&now))
-			result(false, "control.physinfo", "sysctl physinfo failed");
-		else
+		if (resources_now(&base, &now))
 			same_resources("control.no_leak", &base, &now);
 	}
 out:
@@ -588,13 +899,23 @@ static bool peer_initrd_ok(void)
 
 static void peer_wait(uint32_t port)
 {
-	for (;;) {
-		vcpu0->evtchn_upcall_pending = 0;
-		__atomic_exchange_n(&vcpu0->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-		if (take_port(port))
-			return;
-		HYPERVISOR_sched_op(SCHEDOP_block, NULL);
-	}
+	wait_port_until(port, UINT64_MAX);
+}
+
+/*
+ * With a console ring (the toolstack relays it because the hypervisor
+ * would not print our console_io), say what console_io itself answers:
+ * the scenario checks that Xen refuses it.
+ */
+static void peer_console_io_probe(void)
+{
+	static const char probe[] = "guest-pv: peer: this line went through console_io\n";
+	long rc;
+
+	if (!start_info->console.domU.mfn)
+		return;
+	rc = HYPERVISOR_console_io(CONSOLEIO_write, sizeof(probe) - 1, probe);
+	printf("guest-pv: peer: console_io write from this domU: %s\n", rc_str(rc));
 }
 
 void peer_run(void)
@@ -613,6 +934,7 @@ void peer_run(void)
 		panic("peer: needs port= and shared_info");
 	printf("guest-pv: peer: initrd %s; ring at ref %u, port %u, %u requests\n",
 	       rep.initrd_ok ? "intact" : "WRONG", gref, port, count);
+	peer_console_io_probe();
 	gt = peer_grant_table();
 	SHARED_RING_INIT(sring);
 	FRONT_RING_INIT(&front, sring, PAGE_SIZE);
@@ -827,7 +1149,7 @@ static bool churn_build(const void *elf, size_t size, unsigned int n)
 	}
 	rc = dom_op(a.dom, HV_DOMCTL_destroy);
 	if (!rc)
-		rc = gone(a.dom, &info) == -XEN_ESRCH ? 0 : -XEN_EEXIST;
+		rc = dom_getinfo(a.dom, &info) == -XEN_ESRCH ? 0 : -XEN_EEXIST;
 	if (rc)
 		result(false, "churn.build", "destroying idle domain %u: %s", a.dom, rc_str(rc));
 	return !rc;
@@ -837,7 +1159,7 @@ void churn_run(void)
 {
 	unsigned int count = (unsigned int)cmdline_num("count", 1000);
 	unsigned int every = (unsigned int)cmdline_num("every", 50);
-	struct hv_sysctl_physinfo base, now;
+	struct sys_info base, now;
 	unsigned int done = 0, builds = 0, built = 0;
 	uint64_t t0, khz, median;
 	const void *elf = NULL;
@@ -845,6 +1167,11 @@ void churn_run(void)
 
 	if (!is_initial_domain() || !shared_info) {
 		result(false, "churn.setup", "needs to be dom0 with shared_info mapped");
+		goto out;
+	}
+	/* hv's control interface only: churn also uses hv's shutdown domctl. */
+	if (ctl_select() != &hv_ctl_backend) {
+		result(false, "churn.setup", "churn runs on hv only");
 		goto out;
 	}
 	if (count > CHURN_MAX)
@@ -860,7 +1187,7 @@ void churn_run(void)
 		churn_build(elf, size, 0);
 		churn_build(elf, size, 1);
 	}
-	if (physinfo(&base)) {
+	if (ctl->sys_info(&base)) {
 		result(false, "churn.physinfo", "sysctl physinfo failed");
 		goto out;
 	}
@@ -886,7 +1213,7 @@ void churn_run(void)
 	}
 	result(done == count, "churn.cycles", "%u of %u domains created, populated, bound, mapped, "
 	       "destroyed while mapped and reaped; %u of %u built and run", done, count, built, builds);
-	if (physinfo(&now))
+	if (ctl->sys_info(&now))
 		result(false, "churn.physinfo", "sysctl physinfo failed");
 	else
 		same_resources("churn.no_leak", &base, &now);

@@ -34,9 +34,16 @@ int events_port_seen(uint32_t port)
 	return 0;
 }
 
+/* Set by events_ack_only(): the upcall leaves the ports to a poller. */
+static bool ack_only;
+
 void events_upcall(void)
 {
 	events_seen.upcalls++;
+	if (ack_only) {
+		vcpu0->evtchn_upcall_pending = 0;
+		return;
+	}
 	vcpu0->evtchn_upcall_pending = 0;
 	for (uint64_t sel = xchg64(&vcpu0->evtchn_pending_sel, 0); sel; sel &= sel - 1) {
 		unsigned int w = (unsigned int)__builtin_ctzll(sel);
@@ -72,6 +79,12 @@ static void events_register_callbacks(void)
 	    HYPERVISOR_callback_op(CALLBACKOP_register, &fs))
 		panic("cannot register the event/failsafe callbacks");
 	done = 1;
+}
+
+void events_ack_only(void)
+{
+	ack_only = true;
+	events_register_callbacks();
 }
 
 void events_deliver(void)

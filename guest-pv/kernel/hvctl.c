@@ -1,31 +1,13 @@
 /*
- * guest-pv as dom0's toolstack (guest/control.h): hv's control interface,
- * foreign mappings, and the shared PV domain builder wired to hypercalls.
- *
- * A foreign frame is reached through a window: a page of our own image
- * whose L1 entry we repoint at the other domain's frame with mmu_update
- * (foreigndom = that domain), then invalidate with mmuext_op; putting our
- * own frame back with update_va_mapping undoes both. Our page tables sit
- * in the initial region, found through the M2P, as the builder made them.
+ * hv's control interface (public/hvctl.h) for guest-pv's toolstack: the
+ * domctl/sysctl wrappers the hv-only tests (tests/t_domctl.c) and modes
+ * (churn, watch) call directly, and the backend control mode uses on hv
+ * (guest/control.h). Xen's counterpart is kernel/xenctl.c.
  */
-#include <guest/arch.h>
 #include <guest/control.h>
-#include <guest/events.h>
 #include <guest/hypercall.h>
 #include <guest/lib.h>
-#include <guest/test.h>
 #include <public/errno.h>
-#include <public/event_channel.h>
-#include <public/memory.h>
-#include <public/sched.h>
-
-#define PTE_P       0x001UL
-#define PTE_RW      0x002UL
-#define PTE_US      0x004UL
-#define PTE_A       0x020UL
-#define PTE_D       0x040UL
-#define PTE_ADDR    0x000ffffffffff000UL
-#define PTE_PAGE_RW (PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D)
 
 /* ---- domctl / sysctl ------------------------------------------------- */
 
@@ -93,306 +75,95 @@ long physinfo(struct hv_sysctl_physinfo *p)
 	return rc;
 }
 
-long dom_populate(domid_t dom, uint64_t *list, uint64_t n)
+/* ---- the backend ------------------------------------------------------ */
+
+static long hv_destroy(domid_t id)
 {
-	struct xen_memory_reservation r = {
-		.extent_start = (uint64_t)list, .nr_extents = n, .domid = dom,
+	return dom_op(id, HV_DOMCTL_destroy);
+}
+
+static long hv_pause(domid_t id)
+{
+	return dom_op(id, HV_DOMCTL_pause);
+}
+
+static long hv_unpause(domid_t id)
+{
+	return dom_op(id, HV_DOMCTL_unpause);
+}
+
+static long hv_getinfo(domid_t id, struct dom_info *info)
+{
+	struct hv_domctl_info i;
+	long rc = dom_getinfo(id, &i);
+
+	if (rc)
+		return rc;
+	*info = (struct dom_info){
+		.domain = i.domain, .state = i.state, .shutdown_reason = i.shutdown_reason,
+		.nr_vcpus = i.nr_vcpus, .tot_pages = i.tot_pages, .max_pages = i.max_pages,
+		.shared_info_frame = i.shared_info_frame,
 	};
-
-	return HYPERVISOR_memory_op(XENMEM_populate_physmap, &r);
-}
-
-/* ---- event channels and time ----------------------------------------- */
-
-long evtchn_bind_interdomain(domid_t remote, uint32_t remote_port, uint32_t *local)
-{
-	struct evtchn_bind_interdomain bi = { .remote_dom = remote, .remote_port = remote_port };
-	long rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &bi);
-
-	if (!rc)
-		*local = bi.local_port;
-	return rc;
-}
-
-long evtchn_close(uint32_t port)
-{
-	struct evtchn_close c = { .port = port };
-
-	return HYPERVISOR_event_channel_op(EVTCHNOP_close, &c);
-}
-
-long evtchn_notify(uint32_t port)
-{
-	struct evtchn_send s = { .port = port };
-
-	return HYPERVISOR_event_channel_op(EVTCHNOP_send, &s);
-}
-
-uint64_t now_ns(void)
-{
-	const volatile struct vcpu_time_info *t;
-	uint64_t ns, delta;
-	uint32_t version;
-
-	if (!vcpu0)
-		return 0;
-	t = &vcpu0->time;
-	do {
-		version = t->version;
-		__asm__ __volatile__("" ::: "memory");
-		delta = rdtsc() - t->tsc_timestamp;
-		if (t->tsc_shift < 0)
-			delta >>= -t->tsc_shift;
-		else
-			delta <<= t->tsc_shift;
-		ns = t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
-		__asm__ __volatile__("" ::: "memory");
-	} while ((version & 1) || version != t->version);
-	return ns;
-}
-
-uint32_t tick_port(void)
-{
-	static uint32_t port;
-	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
-
-	if (!port && !HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv))
-		port = bv.port;
-	return port;
-}
-
-bool take_port(uint32_t port)
-{
-	if (!evtchn_test_pending(port))
-		return false;
-	evtchn_clear_pending(port);
-	return true;
-}
-
-/*
- * As the 2-level protocol asks, the upcall flag and the selector are
- * cleared before the ports are looked at: hv raises the upcall only when
- * it sets a selector bit that was clear.
- */
-bool wait_port_until(uint32_t port, uint64_t deadline_ns)
-{
-	uint32_t tick = tick_port();
-
-	for (;;) {
-		vcpu0->evtchn_upcall_pending = 0;
-		__atomic_exchange_n(&vcpu0->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-		if (take_port(port))
-			return true;
-		if (tick)
-			take_port(tick);
-		if (now_ns() >= deadline_ns)
-			return false;
-		HYPERVISOR_sched_op(SCHEDOP_block, NULL);
-	}
-}
-
-/* ---- foreign mappings ------------------------------------------------- */
-
-static uint8_t windows[FOREIGN_WINDOWS][PAGE_SIZE] __aligned(PAGE_SIZE);
-static bool window_used[FOREIGN_WINDOWS];
-
-static uint64_t read_cr3(void)
-{
-	uint64_t cr3;
-
-	__asm__ __volatile__("mov %%cr3, %0" : "=r"(cr3));
-	return cr3;
-}
-
-/* Machine address of the L1 entry mapping va (our tables are in the initial region). */
-static uint64_t l1e_maddr(const void *va)
-{
-	const volatile uint64_t *m2p = (const volatile uint64_t *)MACH2PHYS_VIRT_START;
-	uint64_t v = (uint64_t)va, mfn = read_cr3() >> PAGE_SHIFT;
-
-	for (int level = 4; level > 1; level--) {
-		const uint64_t *t = (const uint64_t *)(VIRT_BASE + (m2p[mfn] << PAGE_SHIFT));
-		uint64_t e = t[(v >> (PAGE_SHIFT + 9 * (level - 1))) & 511];
-
-		if (!(e & PTE_P))
-			return 0;
-		mfn = (e & PTE_ADDR) >> PAGE_SHIFT;
-	}
-	return (mfn << PAGE_SHIFT) + ((v >> PAGE_SHIFT) & 511) * 8;
-}
-
-uint64_t own_mfn(const void *va)
-{
-	return p2m[((uint64_t)va - VIRT_BASE) >> PAGE_SHIFT];
-}
-
-long remap_own_page(void *va)
-{
-	return HYPERVISOR_update_va_mapping((unsigned long)va,
-					    (own_mfn(va) << PAGE_SHIFT) | PTE_PAGE_RW, UVMF_INVLPG);
-}
-
-void *foreign_map(domid_t dom, uint64_t mfn, long *rc)
-{
-	struct mmu_update u;
-	struct mmuext_op inv = { .cmd = MMUEXT_INVLPG_LOCAL };
-	unsigned int w;
-
-	for (w = 0; w < FOREIGN_WINDOWS && window_used[w]; w++)
-		;
-	if (w == FOREIGN_WINDOWS) {
-		*rc = -XEN_EBUSY;
-		return NULL;
-	}
-	u.ptr = l1e_maddr(windows[w]);
-	if (!u.ptr) {
-		*rc = -XEN_EFAULT;
-		return NULL;
-	}
-	u.ptr |= MMU_NORMAL_PT_UPDATE;
-	u.val = (mfn << PAGE_SHIFT) | PTE_PAGE_RW;
-	*rc = HYPERVISOR_mmu_update(&u, 1, NULL, dom);
-	if (*rc)
-		return NULL;
-	inv.arg1.linear_addr = (uint64_t)windows[w];
-	*rc = HYPERVISOR_mmuext_op(&inv, 1, NULL, DOMID_SELF);
-	if (*rc) {
-		remap_own_page(windows[w]);
-		return NULL;
-	}
-	window_used[w] = true;
-	return windows[w];
-}
-
-long foreign_unmap(void *va)
-{
-	for (unsigned int w = 0; w < FOREIGN_WINDOWS; w++) {
-		if (va != windows[w] || !window_used[w])
-			continue;
-		window_used[w] = false;
-		return remap_own_page(va);
-	}
-	return -XEN_EINVAL;
-}
-
-/* ---- the builder over hypercalls -------------------------------------- */
-
-static uint64_t build_p2m[BUILD_MAX_PAGES];
-
-struct build_ctx {
-	domid_t dom;
-	bool start;
-};
-
-static int b_populate(void *ctx, uint64_t *list, uint64_t n)
-{
-	const struct build_ctx *c = ctx;
-	long done = dom_populate(c->dom, list, n);
-
-	if (done < 0)
-		return (int)done;
-	return (uint64_t)done == n ? 0 : -XEN_ENOMEM;
-}
-
-static void *b_map(void *ctx, uint64_t mfn)
-{
-	const struct build_ctx *c = ctx;
-	long rc;
-
-	return foreign_map(c->dom, mfn, &rc);
-}
-
-static void b_unmap(void *ctx, void *page)
-{
-	foreign_unmap(page);
-}
-
-static int b_set_m2p(void *ctx, const uint64_t *mfns, uint64_t first_pfn, uint64_t n)
-{
-	const struct build_ctx *c = ctx;
-	struct mmu_update u[64];
-
-	for (uint64_t i = 0; i < n; ) {
-		unsigned int k = 0;
-		long rc;
-
-		for (; k < ARRAY_SIZE(u) && i < n; k++, i++) {
-			u[k].ptr = (mfns[i] << PAGE_SHIFT) | MMU_MACHPHYS_UPDATE;
-			u[k].val = first_pfn + i;
-		}
-		rc = HYPERVISOR_mmu_update(u, k, NULL, c->dom);
-		if (rc)
-			return (int)rc;
-	}
 	return 0;
 }
 
-static int b_pin_l4(void *ctx, uint64_t mfn)
+static long hv_max_mem(domid_t id, uint64_t max_pages)
 {
-	const struct build_ctx *c = ctx;
-	struct mmuext_op op = { .cmd = MMUEXT_PIN_L4_TABLE, .arg1.mfn = mfn };
+	struct hv_domctl op = { .cmd = HV_DOMCTL_max_mem, .domain = id };
 
-	return (int)HYPERVISOR_mmuext_op(&op, 1, NULL, c->dom);
+	op.u.max_mem.max_pages = max_pages;
+	return domctl(&op);
+}
+
+static long hv_set_vcpu_context(domid_t id, unsigned int vcpu, const struct vcpu_guest_context *c)
+{
+	struct hv_domctl op = { .cmd = HV_DOMCTL_set_vcpu_context, .domain = id };
+
+	op.u.vcpu_context.vcpu = vcpu;
+	op.u.vcpu_context.ctxt = (uint64_t)c;
+	return domctl(&op);
 }
 
 long build_set_context(domid_t dom, const struct vcpu_guest_context *vc)
 {
-	struct hv_domctl op = { .cmd = HV_DOMCTL_set_vcpu_context, .domain = dom };
+	return hv_set_vcpu_context(dom, 0, vc);
+}
 
-	op.u.vcpu_context.vcpu = 0;
-	op.u.vcpu_context.ctxt = (uint64_t)vc;
+static long hv_vcpu_up(domid_t id, unsigned int vcpu)
+{
+	struct hv_domctl op = { .cmd = HV_DOMCTL_vcpu_up, .domain = id };
+
+	op.u.vcpu.vcpu = vcpu;
 	return domctl(&op);
 }
 
-static int b_set_vcpu_context(void *ctx, unsigned int vcpu, const struct vcpu_guest_context *vc)
+static long hv_sys_info(struct sys_info *s)
 {
-	const struct build_ctx *c = ctx;
-	struct hv_domctl op = { .cmd = HV_DOMCTL_set_vcpu_context, .domain = c->dom };
+	struct hv_sysctl_physinfo p;
+	long rc = physinfo(&p);
 
-	op.u.vcpu_context.vcpu = vcpu;
-	op.u.vcpu_context.ctxt = (uint64_t)vc;
-	return (int)domctl(&op);
-}
-
-static int b_start(void *ctx)
-{
-	const struct build_ctx *c = ctx;
-	struct hv_domctl op = { .cmd = HV_DOMCTL_vcpu_up, .domain = c->dom };
-	long rc;
-
-	op.u.vcpu.vcpu = 0;
-	rc = domctl(&op);
-	if (!rc)
-		rc = dom_op(c->dom, HV_DOMCTL_unpause);
-	return (int)rc;
-}
-
-int build_domain(struct pvb_build *b, const struct build_args *a)
-{
-	struct build_ctx c = { .dom = a->dom, .start = a->start };
-	struct pvb_ops ops = {
-		.populate = b_populate, .map = b_map, .unmap = b_unmap, .set_m2p = b_set_m2p,
-		.pin_l4 = b_pin_l4, .set_vcpu_context = b_set_vcpu_context,
-		.start = a->start ? b_start : NULL,
+	if (rc)
+		return rc;
+	*s = (struct sys_info){
+		.total_pages = p.total_pages, .free_pages = p.free_pages, .nr_domains = p.nr_domains,
+		.cpu_khz = p.cpu_khz, .hv_counters = true, .heap_bytes = p.heap_bytes,
+		.active_timers = p.active_timers,
 	};
-	struct pvb_params p = {
-		.kernel = a->elf, .kernel_size = a->elf_size,
-		.initrd = a->initrd, .initrd_size = a->initrd_size,
-		.cmdline = a->cmdline, .nr_pages = a->nr_pages, .p2m = build_p2m,
-	};
-	struct hv_domctl_info info;
-	long rc;
-
-	if (a->nr_pages > BUILD_MAX_PAGES) {
-		snprintf(b->err, sizeof(b->err), "memory: %lu pages, guest-pv builds at most %u",
-			 a->nr_pages, BUILD_MAX_PAGES);
-		return -XEN_E2BIG;
-	}
-	rc = dom_getinfo(a->dom, &info);
-	if (rc) {
-		snprintf(b->err, sizeof(b->err), "domain %u: getinfo: %s", a->dom, rc_str(rc));
-		return (int)rc;
-	}
-	p.shared_info_mfn = info.shared_info_frame;
-	return pvb_build(b, &p, &ops, &c);
+	return 0;
 }
+
+const struct ctl_backend hv_ctl_backend = {
+	.name = "hv",
+	.domu_console_io = true,
+	.create = dom_create,
+	.destroy = hv_destroy,
+	.pause = hv_pause,
+	.unpause = hv_unpause,
+	.getinfo = hv_getinfo,
+	.max_mem = hv_max_mem,
+	.set_vcpu_context = hv_set_vcpu_context,
+	.vcpu_up = hv_vcpu_up,
+	.evtchn_alloc = dom_evtchn_alloc,
+	.hypercall_init = NULL,         /* the builder writes the stubs */
+	.sys_info = hv_sys_info,
+};

@@ -12,8 +12,9 @@
  *   mode=idle    block forever
  *   mode=ping, pong, spin, sleep, hammer: runs with several domains, and
  *   mode=echo: console input (kernel/domains.c)
- *   mode=control, peer, churn, watch: guest-pv as hv's toolstack, building
- *   and destroying other domains (kernel/control.c)
+ *   mode=control, peer, churn, watch: guest-pv as dom0's toolstack,
+ *   building and destroying other domains (kernel/control.c), on hv or
+ *   (control and peer, target=xen) on Xen 4.17
  *   target=xen|hv  which hypervisor this is, for tests that only make
  *                sense on one of them (otherwise they are skipped)
  */

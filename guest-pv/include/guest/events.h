@@ -28,6 +28,13 @@ void events_upcall(void);
 /* Unmask upcalls, force a delivery check with a cheap hypercall, mask again. */
 void events_deliver(void);
 void events_seen_reset(void);
+/*
+ * Register the callbacks with an upcall that only acknowledges (clears
+ * upcall_pending) and leaves the ports pending, for code that polls ports
+ * around SCHEDOP_block: Xen's block unmasks events, so an upcall is
+ * delivered on the way back and needs a callback to land in.
+ */
+void events_ack_only(void);
 int events_port_seen(uint32_t port);
 
 static inline int evtchn_test_pending(uint32_t port)
