@@ -2,8 +2,9 @@
  * Console output. The initial domain writes through console_io, which the
  * hypervisor prints on its own console. Other domains write to the console
  * ring page of start_info.console.domU and kick its event channel; without
- * a ring they fall back to console_io (hv and Xen accept it from domUs,
- * Xen only logs it at guest_loglvl).
+ * a ring they fall back to console_io, which hv prints as "(dN) ..." and
+ * a release build of Xen 4.17 refuses from a domU (-EPERM, whatever
+ * guest_loglvl says: only debug builds let it through).
  */
 #include <guest/arch.h>
 #include <guest/hypercall.h>

@@ -1001,6 +1001,166 @@ void peer_run(void)
 	       rep.responses_bad);
 }
 
+/* ---- benchmarks across two domains ------------------------------------------ */
+
+/*
+ * mode=bench_domu (dom0) builds a domain in mode=bench_peer through the
+ * toolstack and times what a backend does with a frontend: an event
+ * channel round trip (dom0 sends, the domU answers, dom0 has it back),
+ * both sides waiting in SCHEDOP_block; and a map_grant_ref +
+ * unmap_grant_ref pair of the page the domU granted. The code is the same
+ * on hv and on Xen; only the control backend that builds the domain
+ * differs, and it is not timed. Lines as bench.c prints them:
+ *   bench <name> median=<cycles> min=<cycles> max=<cycles> batches=<n> iters=<n>
+ */
+#define XBENCH_BATCHES  11
+#define XBENCH_ITERS    200
+
+static uint8_t bench_host[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+static void xbench_report(const char *name, uint64_t *per_op)
+{
+	sort_u64(per_op, XBENCH_BATCHES);
+	printf("bench %s median=%lu min=%lu max=%lu batches=%u iters=%u\n", name,
+	       per_op[XBENCH_BATCHES / 2], per_op[0], per_op[XBENCH_BATCHES - 1], XBENCH_BATCHES,
+	       XBENCH_ITERS);
+}
+
+static bool xbench_evtchn(const struct session *s)
+{
+	uint64_t per_op[XBENCH_BATCHES];
+
+	for (unsigned int b = 0; b < XBENCH_BATCHES; b++) {
+		uint64_t t0 = rdtsc();
+
+		for (unsigned int i = 0; i < XBENCH_ITERS; i++) {
+			evtchn_notify(s->local_port);
+			wait_port_until(s->local_port, UINT64_MAX);
+		}
+		per_op[b] = (rdtsc() - t0) / XBENCH_ITERS;
+	}
+	xbench_report("evtchn_domu_roundtrip_cycles", per_op);
+	return true;
+}
+
+static bool xbench_grant_map(const struct session *s)
+{
+	static const char name[] = "grant_map_unmap_domu_cycles";
+	uint64_t per_op[XBENCH_BATCHES];
+	long rc;
+
+	/* As bench.c's own-grant figure: mappings go into an empty PTE. */
+	rc = HYPERVISOR_update_va_mapping((unsigned long)bench_host, 0, UVMF_INVLPG);
+	if (rc) {
+		printf("bench %s failed: emptying the host PTE (%ld)\n", name, rc);
+		return false;
+	}
+	for (unsigned int b = 0; b < XBENCH_BATCHES; b++) {
+		uint64_t t0 = rdtsc();
+
+		for (unsigned int i = 0; i < XBENCH_ITERS; i++) {
+			struct gnttab_map_grant_ref m = {
+				.host_addr = (uint64_t)bench_host, .flags = GNTMAP_host_map,
+				.ref = PEER_GREF, .dom = s->dom,
+			};
+			struct gnttab_unmap_grant_ref u = { .host_addr = (uint64_t)bench_host };
+
+			rc = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &m, 1);
+			if (rc || m.status != GNTST_okay) {
+				printf("bench %s failed: map_grant_ref (%ld, status %d)\n", name, rc,
+				       m.status);
+				remap_own_page(bench_host);
+				return false;
+			}
+			u.handle = m.handle;
+			rc = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
+			if (rc || u.status != GNTST_okay) {
+				printf("bench %s failed: unmap_grant_ref (%ld, status %d)\n", name, rc,
+				       u.status);
+				remap_own_page(bench_host);
+				return false;
+			}
+		}
+		per_op[b] = (rdtsc() - t0) / XBENCH_ITERS;
+	}
+	remap_own_page(bench_host);
+	xbench_report(name, per_op);
+	return true;
+}
+
+void bench_domu_run(void)
+{
+	const char *name = "bench_domu";
+	struct session s = { .dom = 0 };
+	void (*hook)(void);
+	char cmdline[160];
+	const void *elf;
+	size_t size;
+	bool ok;
+
+	ctl_select();
+	if (!is_initial_domain() || !shared_info || !have_kernel(&elf, &size)) {
+		result(false, name, "needs to be dom0 with shared_info mapped and an initrd");
+		goto out;
+	}
+	dom_exc_port();
+	if (!session_create(&s, name, PEER_PAGES))
+		goto out;
+	snprintf(cmdline, sizeof(cmdline), "benchpeer mode=bench_peer port=%u gref=%u rounds=%u "
+		 "target=%s", s.remote_port, PEER_GREF, XBENCH_BATCHES * XBENCH_ITERS, ctl->name);
+	if (!session_build(&s, name, elf, size, cmdline))
+		goto out;
+	if (dom_exc_port())
+		take_port(dom_exc_port());
+	/* The first kick: the page is granted and the domU waits for us. */
+	if (!wait_port_until(s.local_port, now_ns() + SESSION_TIMEOUT)) {
+		result(false, name, "domain %u never said it was ready", s.dom);
+		teardown(&s, name, false);
+		goto out;
+	}
+	/* Nothing but the two domains' own steps inside the timed loops. */
+	hook = wait_hook;
+	wait_hook = NULL;
+	ok = xbench_evtchn(&s) && xbench_grant_map(&s);
+	wait_hook = hook;
+	evtchn_notify(s.local_port);    /* done: the domU powers off */
+	if (session_powered_off(&s, name, now_ns() + SESSION_TIMEOUT) && teardown(&s, name, false))
+		result(ok, name, "domain %u (%s's control interface): %u event round trips and %u "
+		       "grant map+unmap pairs timed; powered off and destroyed", s.dom, ctl->name,
+		       XBENCH_BATCHES * XBENCH_ITERS, ok ? XBENCH_BATCHES * XBENCH_ITERS : 0);
+	else
+		teardown(&s, name, false);
+out:
+	printf("bench_domu: %u passed, %u failed\n", passes, failures);
+}
+
+/* mode=bench_peer (the domU): grant the page, say ready, answer `rounds` events, wait for the end. */
+void bench_peer_run(void)
+{
+	uint32_t port = (uint32_t)cmdline_num("port", 0);
+	uint32_t gref = (uint32_t)cmdline_num("gref", PEER_GREF);
+	uint64_t rounds = cmdline_num("rounds", 0);
+	struct grant_entry_v1 *gt;
+
+	if (!port || !shared_info)
+		panic("bench_peer: needs port= and shared_info");
+	gt = peer_grant_table();
+	gt[gref].domid = 0;
+	gt[gref].frame = (uint32_t)own_mfn(peer_ring_page);
+	__asm__ __volatile__("" ::: "memory");
+	gt[gref].flags = GTF_permit_access;
+	printf("guest-pv: bench_peer: page granted at ref %u; answering %lu events on port %u\n",
+	       gref, rounds, port);
+	evtchn_notify(port);
+	for (uint64_t n = 0; n < rounds; n++) {
+		wait_port_until(port, UINT64_MAX);
+		evtchn_notify(port);
+	}
+	wait_port_until(port, UINT64_MAX);
+	gt[gref].flags = 0;
+	printf("guest-pv: bench_peer: %lu events answered\n", rounds);
+}
+
 /* ---- churn ------------------------------------------------------------------- */
 
 #define CHURN_PAGES     4

@@ -14,7 +14,8 @@
  *   mode=echo: console input (kernel/domains.c)
  *   mode=control, peer, churn, watch: guest-pv as dom0's toolstack,
  *   building and destroying other domains (kernel/control.c), on hv or
- *   (control and peer, target=xen) on Xen 4.17
+ *   (control and peer, target=xen) on Xen 4.17; mode=bench_domu and
+ *   bench_peer: benchmarks between dom0 and a domain it built
  *   target=xen|hv  which hypervisor this is, for tests that only make
  *                sense on one of them (otherwise they are skipped)
  */
@@ -172,6 +173,10 @@ void __noreturn guest_start(const struct start_info *si)
 		churn_run();
 	} else if (!strcmp(mode, "watch")) {
 		watch_run();
+	} else if (!strcmp(mode, "bench_domu")) {
+		bench_domu_run();
+	} else if (!strcmp(mode, "bench_peer")) {
+		bench_peer_run();
 	} else {
 		panic("unknown mode=%s", mode);
 	}

@@ -169,5 +169,7 @@ void control_run(void);
 void churn_run(void);
 void peer_run(void);
 void watch_run(void);
+void bench_domu_run(void);
+void bench_peer_run(void);
 
 #endif /* GUEST_CONTROL_H */

@@ -9,6 +9,9 @@
   timers are back to their values after the warm-up round. In between, a
   domain built the same way runs guest-pv's ABI suite as a domU (the same
   run as control_xen_peer on Xen 4.17, control_xen.py).
+- control_hv_bench: mode=bench_domu, the event-channel round trip and the
+  grant map+unmap between dom0 and a domain it built (make bench runs it
+  on hv and on Xen, scripts/bench_guest_pv.py): the figures are there.
 - control_hv_domctl: guest-pv's domctl.* tests, every command with valid
   and invalid input.
 - control_hv_domu_refused: a domU (domu=1) gets -EPERM for every domctl
@@ -36,6 +39,18 @@ DOMU_EXPECT = [
     rf"\(d\d+\) guest-pv: {at_least(170)} passed, 0 failed",
     r"PASS control.domu_tests: domain \d+ ran tests=\*,!console_io.\*,!xen_version.build_id "
     r"and powered off",
+]
+
+
+# mode=bench_domu: the figures, then the domain's clean end.
+BENCH_DOMU_EXPECT = [
+    r"\(d\d+\) guest-pv: bench_peer: page granted at ref 8; answering 2200 events",
+    r"bench evtchn_domu_roundtrip_cycles median=[1-9]\d* min=\d+ max=\d+ batches=11 iters=200",
+    r"bench grant_map_unmap_domu_cycles median=[1-9]\d* min=\d+ max=\d+ batches=11 iters=200",
+    r"\(d\d+\) guest-pv: bench_peer: 2200 events answered",
+    r"PASS bench_domu: domain \d+ \(\w+'s control interface\): 2200 event round trips and "
+    r"2200 grant map\+unmap pairs timed; powered off and destroyed",
+    r"bench_domu: 1 passed, 0 failed",
 ]
 
 
@@ -78,6 +93,17 @@ SCENARIOS = [
         forbid=FORBID,
         # The peer's lines interleave with dom0's: count them instead.
         check=lambda text: peer_lines(text, 3),
+        exit=0,
+        timeout=120,
+    ),
+    Scenario(
+        name="control_hv_bench",
+        doc="the benchmarks between dom0 and a domain it builds (make bench runs them on hv "
+            "and Xen) print their figures on hv",
+        cmdline=HV_CMDLINE,
+        modules=[(GUEST, "mode=bench_domu target=hv"), (GUEST, "")],
+        expect=BENCH_DOMU_EXPECT + [r"guest-pv: powering off"],
+        forbid=FORBID + [r"bench \w+ failed"],
         exit=0,
         timeout=120,
     ),

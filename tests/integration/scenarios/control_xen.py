@@ -16,11 +16,14 @@ for the shared PV domain builder.
   relays each domU's console ring and prints it as "(dN) ...", the way hv
   prints a domU's console_io. The leak check compares Xen's free pages
   and domain count (Xen reports no heap or timer counts).
+- control_xen_bench: mode=bench_domu on Xen (make bench's Xen column for
+  the benchmarks between dom0 and a toolstack-built domain): the figures
+  are there.
 """
 import re
 
 from _guest_pv import GUEST, XEN_FORBID, XEN_IMAGE, fetch_xen
-from control_hv import DOMU_EXPECT, peer_lines
+from control_hv import BENCH_DOMU_EXPECT, DOMU_EXPECT, peer_lines
 from runner import Scenario
 
 XEN_CMDLINE = ("console=com1 com1=115200,8n1 dom0_mem=64M dom0_max_vcpus=1 "
@@ -64,6 +67,18 @@ SCENARIOS = [
         ],
         forbid=FORBID + XEN_FORBID,
         check=lambda text: peer_lines(text, 3) or console_io_refused(text, 3),
+        end=r"\(XEN\) Hardware Dom0 halted",
+        prepare=fetch_xen,
+        timeout=120,
+    ),
+    Scenario(
+        name="control_xen_bench",
+        doc="the benchmarks between dom0 and a domain it builds print their figures on Xen 4.17",
+        hypervisor=XEN_IMAGE,
+        cmdline=XEN_CMDLINE,
+        modules=[(GUEST, "mode=bench_domu target=xen"), (GUEST, "")],
+        expect=BENCH_DOMU_EXPECT + [r"guest-pv: powering off"],
+        forbid=FORBID + XEN_FORBID + [r"bench \w+ failed"],
         end=r"\(XEN\) Hardware Dom0 halted",
         prepare=fetch_xen,
         timeout=120,
