@@ -7,14 +7,18 @@
  *               `rounds` events off it and report the round-trip cycles
  *   mode=spin   burn CPU forever, making no hypercall (scheduler tests)
  *   mode=sleep  (dom0) sleep `ms` milliseconds on VIRQ_TIMER, then return
+ *   mode=hammer (a domU) random hypercalls with hostile arguments
+ *   mode=ctlhammer (dom0 on hv) hv's control interface with hostile input
  *
  * No event callback is involved: ports are polled after SCHEDOP_block,
  * which returns once an upcall is due.
  */
 #include <guest/arch.h>
+#include <guest/control.h>
 #include <guest/events.h>
 #include <guest/hypercall.h>
 #include <guest/lib.h>
+#include <public/errno.h>
 #include <public/event_channel.h>
 #include <public/grant_table.h>
 #include <public/memory.h>
@@ -266,6 +270,157 @@ void hammer_run(void)
 			printf("guest-pv: hammer: %lu calls\n", n);
 	}
 	printf("guest-pv: hammer: done\n");
+}
+
+/*
+ * mode=ctlhammer (dom0 on hv): `calls` domctls and sysctls (default
+ * 20000; seed=N picks another random sequence) with the right interface version but otherwise hostile input:
+ * random commands (known and not), domain ids (dom0, DOMID_SELF, two
+ * victim domains, random), and every argument field random or a hostile
+ * pointer. The victims have no memory, so no context can ever make them
+ * run. Then every domain but dom0 is destroyed, and hv's free frames,
+ * heap, timers and domain count must be what they were: nothing a
+ * rejected or accepted command did may leak or crash hv.
+ *
+ * Left out, as they would only wreck this test rather than hv: a
+ * scheduler cap on dom0 itself (it would crawl), and output buffers
+ * larger than the half of scratch left for hv's writes.
+ */
+#define CTL_VICTIMS 2
+#define CTL_RESULTS 8
+
+static const long ctl_errnos[CTL_RESULTS] = {
+	0, -XEN_EINVAL, -XEN_ESRCH, -XEN_EFAULT, -XEN_ENOSYS, -XEN_EEXIST, -XEN_ENOENT,
+};
+
+static domid_t ctl_domain(const domid_t *victims)
+{
+	switch (rng() % 6) {
+	case 0: return 0;
+	case 1: return DOMID_SELF;
+	case 2: return victims[0];
+	case 3: return victims[1];
+	case 4: return (domid_t)(rng() % 300);
+	default: return (domid_t)rng();
+	}
+}
+
+/* Random bytes, then hostile values in every 8-byte field. */
+static void ctl_fill(uint8_t *raw, size_t len)
+{
+	for (size_t i = 0; i + 8 <= len; i += 8) {
+		uint64_t v = rng() % 3 ? hostile() : rng();
+
+		memcpy(raw + i, &v, sizeof(v));
+	}
+}
+
+static long ctl_random_domctl(const domid_t *victims)
+{
+	static struct hv_domctl op;
+
+	ctl_fill((uint8_t *)&op, sizeof(op));
+	op.cmd = (uint32_t)(rng() % 20);
+	op.domain = ctl_domain(victims);
+	if (op.cmd == HV_DOMCTL_sched_set && (op.domain == 0 || op.domain == DOMID_SELF))
+		op.cmd = HV_DOMCTL_sched_get;
+	if (op.cmd == HV_DOMCTL_create && rng() % 2) {
+		op.domain = 0;			/* any id: most creates then succeed */
+		op.u.create.flags = 0;
+		op.u.create.max_vcpus = (uint32_t)(rng() % 4);
+		op.u.create.max_pages = rng() % 4096;
+		op.u.create.max_evtchns = (uint32_t)(rng() % 5000);
+		op.u.create.max_grant_frames = (uint32_t)(rng() % 80);
+	}
+	return domctl(&op);
+}
+
+static long ctl_random_sysctl(void)
+{
+	static struct hv_sysctl op;
+
+	ctl_fill((uint8_t *)&op, sizeof(op));
+	op.cmd = (uint32_t)(rng() % 6);
+	/* hv writes max * 72 bytes of list, or `size` bytes of console. */
+	op.u.list.max = (uint32_t)(rng() % 100);
+	if (op.cmd == HV_SYSCTL_readconsole)
+		op.u.console.size = (uint32_t)(rng() % 8192);
+	return sysctl(&op);
+}
+
+/* Destroy every domain but dom0; how many are left afterwards. */
+static unsigned int ctl_destroy_all(void)
+{
+	static struct hv_domctl_info all[64];
+	uint32_t count = 0;
+	struct hv_sysctl op = { .cmd = HV_SYSCTL_domain_list };
+
+	op.u.list.max = ARRAY_SIZE(all);
+	op.u.list.buffer = (uint64_t)all;
+	if (sysctl(&op))
+		return ~0u;
+	count = op.u.list.count;
+	for (uint32_t i = 0; i < count; i++)
+		if (all[i].domain != 0)
+			dom_op(all[i].domain, HV_DOMCTL_destroy);
+	op.u.list.count = 0;
+	if (sysctl(&op))
+		return ~0u;
+	return op.u.list.count;
+}
+
+void ctlhammer_run(void)
+{
+	uint64_t calls = cmdline_number("calls", 20000), counts[CTL_RESULTS + 1] = { 0 };
+	struct hv_sysctl_physinfo before, after;
+	domid_t victims[CTL_VICTIMS] = { 0, 0 };
+	unsigned int left;
+
+	if (cmdline_number("seed", 0))
+		rng_state = cmdline_number("seed", 0);
+	printf("guest-pv: ctlhammer: %lu random domctls and sysctls\n", calls);
+	if (physinfo(&before))
+		panic("ctlhammer: sysctl physinfo refused: not dom0 on hv?");
+	for (uint64_t n = 1; n <= calls; n++) {
+		unsigned int k;
+		long rc;
+
+		for (unsigned int v = 0; v < CTL_VICTIMS; v++) {
+			struct hv_domctl_info info;
+
+			if (!victims[v] || dom_getinfo(victims[v], &info)) {
+				victims[v] = 0;		/* destroyed by the hammer: a new one */
+				dom_create(&victims[v], 16, 1);
+			}
+		}
+		for (unsigned int i = 0; i < 4; i++)
+			((uint64_t *)scratch)[rng() % (sizeof(scratch) / 16)] = hostile();
+		rc = rng() % 4 ? ctl_random_domctl(victims) : ctl_random_sysctl();
+		for (k = 0; k < CTL_RESULTS - 1 && ctl_errnos[k] != rc; k++)
+			;
+		counts[k]++;
+		if (n % 5000 == 0) {
+			printf("guest-pv: ctlhammer: %lu calls\n", n);
+			ctl_destroy_all();	/* keep the domain table from filling up */
+		}
+	}
+	printf("guest-pv: ctlhammer: results: 0 %lu, EINVAL %lu, ESRCH %lu, EFAULT %lu, "
+	       "ENOSYS %lu, EEXIST %lu, ENOENT %lu, other %lu\n", counts[0], counts[1],
+	       counts[2], counts[3], counts[4], counts[5], counts[6], counts[7]);
+	left = ctl_destroy_all();
+	if (physinfo(&after))
+		panic("ctlhammer: sysctl physinfo refused afterwards");
+	/* Pages the heap took for small objects stay with it: count them as free. */
+	before.free_pages += before.heap_cache_pages;
+	after.free_pages += after.heap_cache_pages;
+	printf("guest-pv: ctlhammer: %u domain(s) left; free pages (+ heap cache) %lu -> %lu, "
+	       "heap %lu -> %lu, timers %u -> %u\n", left, before.free_pages, after.free_pages,
+	       before.heap_bytes, after.heap_bytes, before.active_timers, after.active_timers);
+	if (left == 1 && after.free_pages == before.free_pages &&
+	    after.heap_bytes == before.heap_bytes && after.active_timers == before.active_timers)
+		printf("PASS ctlhammer.no_leak\n");
+	else
+		printf("FAIL ctlhammer.no_leak\n");
 }
 
 /*

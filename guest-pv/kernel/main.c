@@ -10,7 +10,7 @@
  *   mode=fault   take an unexpected #PF on purpose (checks the crash path)
  *   mode=panic   panic on purpose
  *   mode=idle    block forever
- *   mode=ping, pong, spin, sleep, hammer: runs with several domains, and
+ *   mode=ping, pong, spin, sleep, hammer, ctlhammer: runs with several domains, and
  *   mode=echo: console input (kernel/domains.c)
  *   mode=control, peer, churn, watch: guest-pv as dom0's toolstack,
  *   building and destroying other domains (kernel/control.c), on hv or
@@ -159,6 +159,8 @@ void __noreturn guest_start(const struct start_info *si)
 		sleep_run();
 	} else if (!strcmp(mode, "hammer")) {
 		hammer_run();
+	} else if (!strcmp(mode, "ctlhammer")) {
+		ctlhammer_run();
 	} else if (!strcmp(mode, "echo")) {
 		echo_run();
 	} else if (!strcmp(mode, "attack")) {

@@ -302,6 +302,7 @@ static void physinfo(struct hv_sysctl_physinfo *p)
 		if (domain_by_id((domid_t)id))
 			p->nr_domains++;
 	p->heap_bytes = heap_bytes_in_use();
+	p->heap_cache_pages = heap_class_pages();
 	p->active_timers = timers_active();
 }
 

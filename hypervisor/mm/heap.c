@@ -49,6 +49,14 @@ static unsigned int class_of(size_t total)
 	return c;
 }
 
+/* Pages carved into small objects: they stay with the heap for good. */
+static size_t class_pages;
+
+size_t heap_class_pages(void)
+{
+	return class_pages;
+}
+
 static bool refill(unsigned int c)
 {
 	size_t size = 1UL << (c + MIN_CLASS_SHIFT);
@@ -56,6 +64,7 @@ static bool refill(unsigned int c)
 
 	if (!page)
 		return false;
+	class_pages++;
 	for (size_t off = 0; off + size <= PAGE_SIZE; off += size) {
 		struct free_obj *o = (struct free_obj *)(page + off);
 

@@ -58,6 +58,7 @@ void ping_run(void);
 void __noreturn spin_run(void);
 void sleep_run(void);
 void hammer_run(void);
+void ctlhammer_run(void);
 void echo_run(void);
 /* Isolation: a domU attacking, dom0 guarding its memory (kernel/attack.c). */
 void attack_run(void);

@@ -113,6 +113,8 @@ void *xmalloc(size_t size);
 void *xzalloc(size_t size);
 void xfree(void *p);
 size_t heap_bytes_in_use(void);
+/* Pages the small-object classes took; never given back (leak checks add them in). */
+size_t heap_class_pages(void);
 /* Page provider the heap draws from (hv: alloc_page/free_page). */
 struct heap_pages {
 	void *(*get)(unsigned int order);

@@ -162,6 +162,9 @@ struct hv_sysctl_physinfo {
 	uint32_t nr_domains;        /* OUT */
 	uint32_t active_timers;     /* OUT: hv timers armed (leak checks) */
 	uint64_t heap_bytes;        /* OUT: hv heap in use (leak checks) */
+	uint64_t heap_cache_pages;  /* OUT: pages hv's heap keeps for small objects: they
+	                             * never return, so free_pages + this is constant
+	                             * when nothing leaks */
 };
 
 struct hv_sysctl_console {

@@ -20,6 +20,10 @@
   an event channel bound, a frame mapped by dom0 across the destroy), a
   real one built and run every 50 (half of them destroyed while they
   run), then the same leak check and the median create+destroy time.
+- control_hv_ctlhammer: 20000 domctls and sysctls from dom0 with random
+  commands, domain ids and fields (hostile pointers among them): hv
+  answers each, never faults, and once the domains are destroyed its free
+  frames, heap and timers are what they were.
 """
 import re
 
@@ -154,5 +158,23 @@ SCENARIOS = [
         forbid=FORBID,
         exit=0,
         timeout=180,
+    ),
+    Scenario(
+        name="control_hv_ctlhammer",
+        doc="dom0 sends 20000 domctls/sysctls with random commands, ids and fields: hv "
+            "answers each (some succeed, most are refused), never faults, and leaks nothing",
+        cmdline=HV_CMDLINE.replace("loglvl=info", "loglvl=warning"),
+        modules=[(GUEST, "mode=ctlhammer calls=20000")],
+        expect=[
+            r"guest-pv: ctlhammer: 20000 calls",
+            # A hammer that only ever hears one answer tests nothing.
+            r"ctlhammer: results: 0 [1-9]\d{2,}, EINVAL [1-9]\d{2,}, ESRCH [1-9]\d{2,}, "
+            r"EFAULT [1-9]\d*, ENOSYS [1-9]\d{2,}",
+            r"PASS ctlhammer.no_leak",
+            r"guest-pv: powering off",
+        ],
+        forbid=FORBID,
+        exit=0,
+        timeout=120,
     ),
 ]
