@@ -8,6 +8,7 @@
 #include <guest/test.h>
 #include <public/errno.h>
 #include <public/event_channel.h>
+#include <public/sched.h>
 #include <public/vcpu.h>
 
 static long evtchn_close(uint32_t port)
@@ -139,6 +140,40 @@ TEST(evtchn, virq_timer)
 	events_seen_reset();
 	events_deliver();
 	CHECK(events_port_seen(bv.port), "VIRQ_TIMER not delivered");
+	CHECK_RC("close", 0, evtchn_close(bv.port));
+}
+
+/*
+ * The periodic timer runs only while its vCPU runs: Xen stops it when the
+ * vCPU is descheduled and raises the tick it missed at the next
+ * schedule-in. So a vCPU blocked with a 10 ms period sleeps until its
+ * one-shot timer 60 ms ahead: two or three wakes (a tick due at the first
+ * block, the one-shot, a missed tick with it), never one per period.
+ */
+TEST(evtchn, periodic_timer_stops_while_blocked)
+{
+	struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct vcpu_set_periodic_timer p = { .period_ns = 10000000 };
+	struct vcpu_set_singleshot_timer t;
+	unsigned int wakes = 0;
+	uint64_t deadline;
+
+	if (!shared_info)
+		SKIP("shared_info not mapped");
+	events_deliver();			/* the callbacks are registered */
+	CHECK_RC("bind_virq(TIMER)", 0, HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv));
+	CHECK_RC("set_periodic_timer(10ms)", 0, HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, &p));
+	deadline = now_ns() + 60000000;
+	t = (struct vcpu_set_singleshot_timer){ .timeout_abs_ns = deadline };
+	CHECK_RC("set_singleshot_timer(+60ms)", 0, HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t));
+	while (now_ns() < deadline && wakes < 20) {
+		HYPERVISOR_sched_op(SCHEDOP_block, NULL);	/* unmasks; the upcall acks */
+		vcpu0->evtchn_upcall_mask = 1;
+		wakes++;
+	}
+	CHECK_RC("stop_periodic_timer", 0, HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL));
+	CHECK(now_ns() >= deadline, "the one-shot deadline never came (%u wakes)", wakes);
+	CHECK(wakes <= 3, "blocked with a 10 ms periodic timer: woken %u times in 60 ms", wakes);
 	CHECK_RC("close", 0, evtchn_close(bv.port));
 }
 

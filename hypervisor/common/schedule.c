@@ -174,18 +174,27 @@ void schedule(void)
 	struct vcpu *prev = current, *next;
 	struct cpu_regs *frame = guest_regs();
 
+	bool prev_stays;
+
 	charge_current();
 	need_resched = false;
 	/* A running vCPU that stays runnable goes to the back of the queue. */
-	if (prev && !prev->blocked && prev->domain->state == DOMAIN_RUNNING && !idle) {
+	prev_stays = prev && !prev->blocked && prev->domain->state == DOMAIN_RUNNING && !idle;
+	if (prev_stays) {
 		list_add_tail(&prev->runq_link, &runq);
 		prev->on_runq = true;
+	} else if (prev) {
+		vcpu_periodic_switch_out(prev);		/* a blocked vCPU gets no ticks */
 	}
 	next = pick_next();
 	if (!next)
 		next = idle_until_runnable();
 	list_del(&next->runq_link);
 	next->on_runq = false;
+	if (next != prev && prev_stays)
+		vcpu_periodic_switch_out(prev);
+	if (next != prev || !prev_stays)
+		vcpu_periodic_switch_in(next);
 	if (next != prev) {
 		if (prev && prev->domain->state == DOMAIN_RUNNING) {
 			prev->regs = *frame;

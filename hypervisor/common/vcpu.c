@@ -24,13 +24,35 @@ static void singleshot_fired(void *data)
 	send_virq(data, VIRQ_TIMER);
 }
 
+/* Raise the tick if one period has gone by since the last; arm the next. */
+static void periodic_work(struct vcpu *v)
+{
+	uint64_t now = system_time_ns(), next;
+
+	if (!v->periodic_period_ns)
+		return;
+	next = v->periodic_last_ns + v->periodic_period_ns;
+	if (now >= next) {
+		send_virq(v, VIRQ_TIMER);
+		v->periodic_last_ns = now;
+		next = now + v->periodic_period_ns;
+	}
+	timer_set(&v->periodic_timer, next);
+}
+
 static void periodic_fired(void *data)
 {
-	struct vcpu *v = data;
+	periodic_work(data);
+}
 
-	send_virq(v, VIRQ_TIMER);
-	if (v->periodic_period_ns)
-		timer_set(&v->periodic_timer, system_time_ns() + v->periodic_period_ns);
+void vcpu_periodic_switch_in(struct vcpu *v)
+{
+	periodic_work(v);
+}
+
+void vcpu_periodic_switch_out(struct vcpu *v)
+{
+	timer_stop(&v->periodic_timer);
 }
 
 void vcpu_init_time(struct vcpu *v)
@@ -41,10 +63,13 @@ void vcpu_init_time(struct vcpu *v)
 	v->runstate.state_entry_time = system_time_ns();
 }
 
+/* Every new PV vCPU ticks; the first tick comes once it is switched in. */
 void vcpu_start_periodic(struct vcpu *v)
 {
 	v->periodic_period_ns = DEFAULT_PERIOD;
-	timer_set(&v->periodic_timer, system_time_ns() + DEFAULT_PERIOD);
+	v->periodic_last_ns = system_time_ns();
+	if (v == current)
+		periodic_work(v);
 }
 
 /* Account the time in the old state, enter the new one, tell the guest. */
@@ -195,8 +220,9 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, uint64_t arg)
 			return -EFAULT;
 		if (p.period_ns < MILLISECS(1))
 			return -EINVAL;
+		timer_stop(&v->periodic_timer);
 		v->periodic_period_ns = p.period_ns;
-		timer_set(&v->periodic_timer, system_time_ns() + p.period_ns);
+		periodic_work(v);	/* a tick now if the new period has already gone by */
 		return 0;
 	}
 	case VCPUOP_stop_periodic_timer:

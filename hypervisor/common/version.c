@@ -83,7 +83,8 @@ long do_xen_version(unsigned int cmd, uint64_t arg)
 			return -EPERM;
 		return copy_string_out(arg, hv_cmdline, XEN_CAPABILITIES_INFO_LEN);
 	case XENVER_build_id:
-		return -ENODATA;
+		/* Xen's default policy keeps it from unprivileged domains. */
+		return d->privileged ? -ENODATA : -EPERM;
 	default:
 		return -ENOSYS;
 	}

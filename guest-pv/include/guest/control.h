@@ -140,8 +140,6 @@ uint64_t built_mfn(uint64_t pfn);
 /* HV_DOMCTL_set_vcpu_context for vCPU 0 of dom, on hv: the domctl's result. */
 long build_set_context(domid_t dom, const struct vcpu_guest_context *vc);
 
-/* System time in ns, from our vcpu_info (0 if shared_info is not mapped). */
-uint64_t now_ns(void);
 
 /* Bind VIRQ_TIMER once (the tick wait_port_until arms); the port. */
 uint32_t tick_port(void);

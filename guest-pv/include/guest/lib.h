@@ -58,6 +58,8 @@ void ping_run(void);
 void __noreturn spin_run(void);
 void sleep_run(void);
 void hammer_run(void);
+/* System time in ns, from our vcpu_info (0 if shared_info is not mapped). */
+uint64_t now_ns(void);
 void ctlhammer_run(void);
 void echo_run(void);
 /* Isolation: a domU attacking, dom0 guarding its memory (kernel/attack.c). */

@@ -66,8 +66,9 @@ struct vcpu {
 	bool vcpu_info_registered;	/* VCPUOP_register_vcpu_info done */
 	mfn_t vcpu_info_mfn;		/* its frame, held writable while registered */
 	struct timer singleshot_timer;	/* VCPUOP_set_singleshot_timer, set_timer_op */
-	struct timer periodic_timer;
+	struct timer periodic_timer;	/* armed only while the vCPU runs, as on Xen */
 	uint64_t periodic_period_ns;	/* 0: stopped */
+	uint64_t periodic_last_ns;	/* when it last raised VIRQ_TIMER */
 	struct vcpu_runstate_info runstate;
 	uint64_t runstate_guest;	/* guest VA of its runstate area, 0: none */
 

@@ -10,7 +10,9 @@
  * filled lazily, as on Xen: the first use of an LDT page faults in hv,
  * which then maps the guest's page if it can take FT_SEG_DESC, or hands
  * the guest a #PF at its own LDT address. hv has one pCPU, so one window
- * serves every vCPU: a context switch repoints it.
+ * serves every vCPU: a context switch repoints it. The pages a vCPU has
+ * faulted in stay its own (typed FT_SEG_DESC) while it is switched out,
+ * as Xen's per-vCPU shadow LDT does, until its LDT or page tables change.
  */
 #include <hv/domain.h>
 #include <hv/guest_access.h>
@@ -142,19 +144,35 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc)
 
 /* ---- LDT ---------------------------------------------------------------- */
 
+/* Point the window at v's LDT pages; other vCPUs keep theirs referenced. */
+static void ldt_window_show(struct vcpu *v)
+{
+	if (ldt_window_vcpu == v)
+		return;
+	for (unsigned int i = 0; i < WINDOW_PAGES; i++) {
+		pte_t pte = v->ldt_mapped[i] ?
+			    (v->ldt_mapped[i] << PAGE_SHIFT) | HV_PTE | _PAGE_RW | _PAGE_DIRTY : 0;
+
+		if (ldt_ptes[i] != pte) {
+			ldt_ptes[i] = pte;
+			invlpg((void *)(LDT_WINDOW_VIRT + i * PAGE_SIZE));
+		}
+	}
+	ldt_window_vcpu = v;
+}
+
 void pv_destroy_ldt_mappings(struct vcpu *v)
 {
-	if (ldt_window_vcpu != v)
-		return;
 	for (unsigned int i = 0; i < WINDOW_PAGES; i++) {
 		if (!v->ldt_mapped[i])
 			continue;
-		ldt_ptes[i] = 0;
-		invlpg((void *)(LDT_WINDOW_VIRT + i * PAGE_SIZE));
+		if (ldt_window_vcpu == v) {
+			ldt_ptes[i] = 0;
+			invlpg((void *)(LDT_WINDOW_VIRT + i * PAGE_SIZE));
+		}
 		frame_put_and_type(mfn_to_frame(v->ldt_mapped[i]));
 		v->ldt_mapped[i] = 0;
 	}
-	ldt_window_vcpu = NULL;
 }
 
 static void load_ldt(const struct vcpu *v)
@@ -189,14 +207,12 @@ bool pv_map_ldt_page(struct cpu_regs *regs, uint64_t addr, uint64_t *guest_addr)
 	*guest_addr = v->ldt_base + off;
 	if (off >= (uint64_t)v->ldt_ents * 8)
 		return false;
-	if (ldt_window_vcpu && ldt_window_vcpu != v)
-		pv_destroy_ldt_mappings(ldt_window_vcpu);
+	ldt_window_show(v);
 	gl1e = guest_kernel_l1e(v, v->ldt_base + ((uint64_t)page << PAGE_SHIFT), NULL);
 	if (!gl1e || !(*gl1e & _PAGE_PRESENT) || v->ldt_mapped[page] ||
 	    frame_get_and_type(pte_mfn(*gl1e), v->domain, FT_SEG_DESC))
 		return false;
 	v->ldt_mapped[page] = pte_mfn(*gl1e);
-	ldt_window_vcpu = v;
 	ldt_ptes[page] = (v->ldt_mapped[page] << PAGE_SHIFT) | HV_PTE | _PAGE_RW | _PAGE_DIRTY;
 	invlpg((void *)(LDT_WINDOW_VIRT + (uint64_t)page * PAGE_SIZE));
 	return true;
@@ -204,8 +220,7 @@ bool pv_map_ldt_page(struct cpu_regs *regs, uint64_t addr, uint64_t *guest_addr)
 
 void pv_load_descriptor_tables(struct vcpu *v)
 {
-	if (ldt_window_vcpu && ldt_window_vcpu != v)
-		pv_destroy_ldt_mappings(ldt_window_vcpu);
+	ldt_window_show(v);
 	show_gdt(v);
 	load_ldt(v);
 }
@@ -213,6 +228,8 @@ void pv_load_descriptor_tables(struct vcpu *v)
 void pv_destroy_descriptor_tables(struct vcpu *v)
 {
 	pv_destroy_ldt_mappings(v);
+	if (ldt_window_vcpu == v)
+		ldt_window_vcpu = NULL;		/* v may be freed: never compare with it again */
 	v->ldt_ents = 0;
 	put_gdt_frames(v);
 }
