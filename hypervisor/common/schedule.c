@@ -183,16 +183,12 @@ void schedule(void)
 	if (prev_stays) {
 		list_add_tail(&prev->runq_link, &runq);
 		prev->on_runq = true;
-	} else if (prev) {
-		vcpu_periodic_switch_out(prev);		/* a blocked vCPU gets no ticks */
 	}
 	next = pick_next();
 	if (!next)
 		next = idle_until_runnable();
 	list_del(&next->runq_link);
 	next->on_runq = false;
-	if (next != prev && prev_stays)
-		vcpu_periodic_switch_out(prev);
 	if (next != prev || !prev_stays)
 		vcpu_periodic_switch_in(next);
 	if (next != prev) {
@@ -209,6 +205,11 @@ void schedule(void)
 	}
 	pv_check_events(frame);
 	enter_guest(frame);
+}
+
+bool sched_vcpu_running(const struct vcpu *v)
+{
+	return v == current && !idle && !v->blocked;
 }
 
 void sched_maybe_preempt(void)

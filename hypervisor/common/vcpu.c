@@ -40,19 +40,27 @@ static void periodic_work(struct vcpu *v)
 	timer_set(&v->periodic_timer, next);
 }
 
+/*
+ * Xen stops the timer when the vCPU is switched out and restarts it when
+ * switched in; leaving it armed and parking a tick that finds the vCPU
+ * off the CPU is the same to the guest, and a switch then costs nothing.
+ */
 static void periodic_fired(void *data)
 {
-	periodic_work(data);
+	struct vcpu *v = data;
+
+	if (sched_vcpu_running(v))
+		periodic_work(v);
+	else
+		v->periodic_missed = true;
 }
 
 void vcpu_periodic_switch_in(struct vcpu *v)
 {
+	if (!v->periodic_missed)
+		return;
+	v->periodic_missed = false;
 	periodic_work(v);
-}
-
-void vcpu_periodic_switch_out(struct vcpu *v)
-{
-	timer_stop(&v->periodic_timer);
 }
 
 void vcpu_init_time(struct vcpu *v)
@@ -68,8 +76,8 @@ void vcpu_start_periodic(struct vcpu *v)
 {
 	v->periodic_period_ns = DEFAULT_PERIOD;
 	v->periodic_last_ns = system_time_ns();
-	if (v == current)
-		periodic_work(v);
+	v->periodic_missed = false;
+	timer_set(&v->periodic_timer, v->periodic_last_ns + DEFAULT_PERIOD);
 }
 
 /* Account the time in the old state, enter the new one, tell the guest. */
@@ -222,6 +230,7 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, uint64_t arg)
 			return -EINVAL;
 		timer_stop(&v->periodic_timer);
 		v->periodic_period_ns = p.period_ns;
+		v->periodic_missed = false;
 		periodic_work(v);	/* a tick now if the new period has already gone by */
 		return 0;
 	}

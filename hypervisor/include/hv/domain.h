@@ -60,6 +60,7 @@ struct vcpu {
 	uint64_t ldt_base;		/* guest VA, MMUEXT_SET_LDT */
 	unsigned int ldt_ents;
 	mfn_t ldt_mapped[16];		/* LDT pages mapped in hv's window (0: not yet) */
+	uint16_t ldt_mapped_bits;	/* which entries of ldt_mapped are set */
 
 	/* Events and time. */
 	uint32_t virq_to_port[NR_VIRQS];
@@ -69,6 +70,7 @@ struct vcpu {
 	struct timer periodic_timer;	/* armed only while the vCPU runs, as on Xen */
 	uint64_t periodic_period_ns;	/* 0: stopped */
 	uint64_t periodic_last_ns;	/* when it last raised VIRQ_TIMER */
+	bool periodic_missed;		/* it fell due while the vCPU was off the CPU */
 	struct vcpu_runstate_info runstate;
 	uint64_t runstate_guest;	/* guest VA of its runstate area, 0: none */
 

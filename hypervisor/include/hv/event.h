@@ -23,12 +23,11 @@ void vcpu_block(struct vcpu *v);
 void vcpu_init_time(struct vcpu *v);
 void vcpu_start_periodic(struct vcpu *v);
 /*
- * The periodic timer runs only while its vCPU does (Xen's semantics: a
- * blocked vCPU is not woken by it). Switching a vCPU in raises the tick it
- * missed, if one is due, and arms the next; switching it out stops it.
+ * The periodic timer ticks only while its vCPU runs (Xen's semantics: a
+ * blocked vCPU is not woken by it). A tick that falls due while the vCPU
+ * is off the CPU waits: switching the vCPU in raises it and arms the next.
  */
 void vcpu_periodic_switch_in(struct vcpu *v);
-void vcpu_periodic_switch_out(struct vcpu *v);
 void vcpu_runstate_change(struct vcpu *v, int state);
 /* Make an initialised vCPU run (VCPUOP_up, HV_DOMCTL_vcpu_up). */
 long vcpu_bring_up(struct vcpu *v);

@@ -36,6 +36,8 @@ bool hypercall_preempt_check(void);
 void __noreturn sched_start(void);
 /* Print each domain's CPU time (at power-off, for tests and users). */
 void sched_report(void);
+/* v is on the CPU now: current, not blocked, hv not idling for it. */
+bool sched_vcpu_running(const struct vcpu *v);
 
 /* Context switch of the vCPU state (arch/x86/pv/context.c). */
 void arch_switch_to(struct vcpu *prev, struct vcpu *next);

@@ -34,6 +34,7 @@
 static pte_t *gdt_ptes, *ldt_ptes;	/* the windows' L1 entries */
 static pte_t zero_pte;
 static struct vcpu *ldt_window_vcpu;	/* whose LDT pages the window holds */
+static uint16_t ldt_window_bits;	/* which of its pages are present */
 
 void pv_descriptor_tables_init(void)
 {
@@ -144,32 +145,40 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc)
 
 /* ---- LDT ---------------------------------------------------------------- */
 
-/* Point the window at v's LDT pages; other vCPUs keep theirs referenced. */
+static void ldt_window_set(unsigned int i, mfn_t mfn)
+{
+	ldt_ptes[i] = mfn ? (mfn << PAGE_SHIFT) | HV_PTE | _PAGE_RW | _PAGE_DIRTY : 0;
+	invlpg((void *)(LDT_WINDOW_VIRT + i * PAGE_SIZE));
+	if (mfn)
+		ldt_window_bits |= (uint16_t)(1u << i);
+	else
+		ldt_window_bits &= (uint16_t)~(1u << i);
+}
+
+/*
+ * Point the window at v's LDT pages; other vCPUs keep theirs referenced.
+ * Only the pages either vCPU has are touched: most have none.
+ */
 static void ldt_window_show(struct vcpu *v)
 {
+	unsigned int todo;
+
 	if (ldt_window_vcpu == v)
 		return;
-	for (unsigned int i = 0; i < WINDOW_PAGES; i++) {
-		pte_t pte = v->ldt_mapped[i] ?
-			    (v->ldt_mapped[i] << PAGE_SHIFT) | HV_PTE | _PAGE_RW | _PAGE_DIRTY : 0;
-
-		if (ldt_ptes[i] != pte) {
-			ldt_ptes[i] = pte;
-			invlpg((void *)(LDT_WINDOW_VIRT + i * PAGE_SIZE));
-		}
-	}
+	todo = ldt_window_bits | v->ldt_mapped_bits;
+	for (; todo; todo &= todo - 1)
+		ldt_window_set((unsigned int)__builtin_ctz(todo), v->ldt_mapped[__builtin_ctz(todo)]);
 	ldt_window_vcpu = v;
 }
 
 void pv_destroy_ldt_mappings(struct vcpu *v)
 {
+	v->ldt_mapped_bits = 0;
 	for (unsigned int i = 0; i < WINDOW_PAGES; i++) {
 		if (!v->ldt_mapped[i])
 			continue;
-		if (ldt_window_vcpu == v) {
-			ldt_ptes[i] = 0;
-			invlpg((void *)(LDT_WINDOW_VIRT + i * PAGE_SIZE));
-		}
+		if (ldt_window_vcpu == v)
+			ldt_window_set(i, 0);
 		frame_put_and_type(mfn_to_frame(v->ldt_mapped[i]));
 		v->ldt_mapped[i] = 0;
 	}
@@ -213,8 +222,8 @@ bool pv_map_ldt_page(struct cpu_regs *regs, uint64_t addr, uint64_t *guest_addr)
 	    frame_get_and_type(pte_mfn(*gl1e), v->domain, FT_SEG_DESC))
 		return false;
 	v->ldt_mapped[page] = pte_mfn(*gl1e);
-	ldt_ptes[page] = (v->ldt_mapped[page] << PAGE_SHIFT) | HV_PTE | _PAGE_RW | _PAGE_DIRTY;
-	invlpg((void *)(LDT_WINDOW_VIRT + (uint64_t)page * PAGE_SIZE));
+	v->ldt_mapped_bits |= (uint16_t)(1u << page);
+	ldt_window_set(page, v->ldt_mapped[page]);
 	return true;
 }
 
