@@ -201,81 +201,112 @@ static void release(struct domain *granter, grant_ref_t ref, bool write)
 			   __ATOMIC_SEQ_CST);
 }
 
-/* One side of a copy: a grant of `domid`, or a frame the caller owns. */
-static mfn_t copy_side(const struct gnttab_copy_ptr *p, bool is_gref, bool write,
-		       struct domain **granter, int16_t *status)
+/*
+ * One side of a batch's copies. netback and blkback copy many pieces of the
+ * same granted page in one batch, so a side stays acquired (grant flag set,
+ * destination typed writable) while consecutive ops name the same grant or
+ * frame, and is let go when the next op names another one or the batch ends.
+ * Nothing else runs during the hypercall, so what was checked stays true.
+ */
+struct copy_buf {
+	bool held, gref, write;
+	domid_t domid;			/* as the op named it (DOMID_SELF or an id) */
+	uint64_t key;			/* the grant ref, or the frame */
+	struct domain *granter;
+	mfn_t mfn;
+};
+
+static void copy_buf_release(struct copy_buf *b)
 {
-	if (is_gref) {
-		/* Anyone may use a grant made to it: the entry names the grantee. */
-		*granter = p->domid == DOMID_SELF ? current->domain : domain_by_id(p->domid);
-		if (!*granter) {
-			*status = GNTST_bad_domain;
-			return INVALID_MFN;
-		}
-		return acquire(*granter, p->u.ref, write, status);
-	}
-	/* A frame side is one's own frame, named by DOMID_SELF alone (as Xen). */
-	if (p->domid != DOMID_SELF) {
-		*status = GNTST_permission_denied;
-		return INVALID_MFN;
-	}
-	*granter = current->domain;
-	if (!domain_owns(current->domain, p->u.gmfn)) {
-		*status = GNTST_bad_page;
-		return INVALID_MFN;
-	}
-	return p->u.gmfn;
+	if (!b->held)
+		return;
+	if (b->write)
+		frame_put_and_type(mfn_to_frame(b->mfn));
+	if (b->gref)
+		release(b->granter, (grant_ref_t)b->key, b->write);
+	b->held = false;
 }
 
-static int16_t do_one_copy(const struct gnttab_copy *c)
+/* Take the side `p` names: a grant of `domid`, or a frame the caller owns. */
+static int16_t copy_buf_acquire(struct copy_buf *b, const struct gnttab_copy_ptr *p, bool gref)
 {
-	bool src_gref = c->flags & GNTCOPY_source_gref, dst_gref = c->flags & GNTCOPY_dest_gref;
-	struct domain *sd = NULL, *dd = NULL;
+	uint64_t key = gref ? p->u.ref : p->u.gmfn;
 	int16_t status = GNTST_okay;
-	mfn_t src, dst;
+
+	if (b->held && b->gref == gref && b->domid == p->domid && b->key == key)
+		return GNTST_okay;
+	copy_buf_release(b);
+	if (gref) {
+		/* Anyone may use a grant made to it: the entry names the grantee. */
+		b->granter = p->domid == DOMID_SELF ? current->domain : domain_by_id(p->domid);
+		if (!b->granter)
+			return GNTST_bad_domain;
+		b->mfn = acquire(b->granter, p->u.ref, b->write, &status);
+		if (b->mfn == INVALID_MFN)
+			return status;
+	} else {
+		/* A frame side is one's own frame, named by DOMID_SELF alone (as Xen). */
+		if (p->domid != DOMID_SELF)
+			return GNTST_permission_denied;
+		if (!domain_owns(current->domain, p->u.gmfn))
+			return GNTST_bad_page;
+		b->granter = current->domain;
+		b->mfn = p->u.gmfn;
+	}
+	/* The destination must be able to take writes: never a page table. */
+	if (b->write && frame_get_and_type(b->mfn, mfn_to_frame(b->mfn)->owner, FT_WRITABLE)) {
+		if (gref)
+			release(b->granter, p->u.ref, true);
+		return GNTST_general_error;
+	}
+	b->held = true;
+	b->gref = gref;
+	b->domid = p->domid;
+	b->key = key;
+	return GNTST_okay;
+}
+
+static int16_t do_one_copy(const struct gnttab_copy *c, struct copy_buf *src,
+			   struct copy_buf *dst)
+{
+	int16_t status;
 
 	if ((c->flags & ~(GNTCOPY_source_gref | GNTCOPY_dest_gref)) ||
 	    (uint32_t)c->source.offset + c->len > PAGE_SIZE ||
 	    (uint32_t)c->dest.offset + c->len > PAGE_SIZE)
 		return GNTST_bad_copy_arg;
-	src = copy_side(&c->source, src_gref, false, &sd, &status);
-	if (src == INVALID_MFN)
+	status = copy_buf_acquire(src, &c->source, c->flags & GNTCOPY_source_gref);
+	if (status == GNTST_okay)
+		status = copy_buf_acquire(dst, &c->dest, c->flags & GNTCOPY_dest_gref);
+	if (status != GNTST_okay)
 		return status;
-	dst = copy_side(&c->dest, dst_gref, true, &dd, &status);
-	/* The destination must be able to take writes: never a page table. */
-	if (dst != INVALID_MFN && frame_get_and_type(dst, mfn_to_frame(dst)->owner, FT_WRITABLE)) {
-		status = GNTST_general_error;
-		if (dst_gref)
-			release(dd, c->dest.u.ref, true);
-		dst = INVALID_MFN;
-		dst_gref = false;
-	}
-	if (dst != INVALID_MFN) {
-		memmove((char *)mfn_to_virt(dst) + c->dest.offset,
-			(const char *)mfn_to_virt(src) + c->source.offset, c->len);
-		frame_put_and_type(mfn_to_frame(dst));
-	}
-	if (dst_gref && dst != INVALID_MFN)
-		release(dd, c->dest.u.ref, true);
-	if (src_gref)
-		release(sd, c->source.u.ref, false);
-	return status;
+	/* Source and destination may be the same frame, overlapping. */
+	memmove((char *)mfn_to_virt(dst->mfn) + c->dest.offset,
+		(const char *)mfn_to_virt(src->mfn) + c->source.offset, c->len);
+	return GNTST_okay;
 }
 
 static long copy_batch(uint64_t arg, unsigned int count)
 {
-	for (unsigned int i = 0; i < count; i++) {
+	struct copy_buf src = { .write = false }, dst = { .write = true };
+	long rc = 0;
+
+	for (unsigned int i = 0; i < count && !rc; i++) {
 		uint64_t at = arg + (uint64_t)i * sizeof(struct gnttab_copy);
 		struct gnttab_copy c;
 
-		if (copy_from_guest(&c, at, sizeof(c)))
-			return -EFAULT;
-		c.status = do_one_copy(&c);
+		if (copy_from_guest(&c, at, sizeof(c))) {
+			rc = -EFAULT;
+			break;
+		}
+		c.status = do_one_copy(&c, &src, &dst);
 		if (copy_to_guest(at + offsetof(struct gnttab_copy, status), &c.status,
 				  sizeof(c.status)))
-			return -EFAULT;
+			rc = -EFAULT;
 	}
-	return 0;
+	copy_buf_release(&src);
+	copy_buf_release(&dst);
+	return rc;
 }
 
 static long set_version(uint64_t arg)
