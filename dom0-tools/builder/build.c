@@ -361,3 +361,13 @@ void pvb_hypercall_page(uint8_t *page)
 		stub[4] = (uint8_t)nr;
 	}
 }
+
+int pvb_fail(struct pvb_build *b, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(b->err, sizeof(b->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}

@@ -11,6 +11,9 @@
  * writable_page_tables that Linux and XTF declare is accepted, as Xen
  * does. Every offset and size from the file is checked against the file
  * before it is used, so a hostile image gets a message, never a fault.
+ *
+ * hv compiles this file too (its boot-time dom0 builder), so it needs
+ * nothing beyond the few string functions private.h declares.
  */
 #include <public/elfnote.h>
 #include <public/features.h>
@@ -62,6 +65,25 @@ struct notes {
 	const char *features;           /* in the file: not copied, any length */
 	size_t features_len;
 };
+
+/* One parse: the image being filled and where the reason for a refusal goes. */
+struct parser {
+	struct pvb_image *img;
+	char *err;
+	size_t errlen;
+};
+
+/* Record why the image is refused (printf style); -ENOEXEC. */
+static int __attribute__((format(printf, 2, 3))) refuse(struct parser *ps, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (ps->errlen)
+		vsnprintf(ps->err, ps->errlen, fmt, ap);
+	va_end(ap);
+	return -PVB_ENOEXEC;
+}
 
 /* The XENFEAT_ names FEATURES may use, by bit. */
 static const char *const feature_names[] = {
@@ -118,29 +140,29 @@ static bool is_numeric(uint32_t type)
 }
 
 /* A string note: up to its first NUL or the end of its descriptor (Linux leaves FEATURES unterminated). */
-static int note_string(struct pvb_build *b, uint32_t type, const uint8_t *desc, uint32_t len,
+static int note_string(struct parser *ps, uint32_t type, const uint8_t *desc, uint32_t len,
 		       char *out, size_t room)
 {
 	size_t n = strnlen((const char *)desc, len);
 
 	if (!n)
-		return pvb_fail(b, -PVB_ENOEXEC, "kernel: Xen note %u is an empty string", type);
+		return refuse(ps, "Xen note %u is an empty string", type);
 	n = PVB_MIN(n, room - 1);
 	memcpy(out, desc, n);
 	out[n] = '\0';
 	return 0;
 }
 
-static int one_note(struct pvb_build *b, struct notes *n, uint32_t type, const uint8_t *desc,
+static int one_note(struct parser *ps, struct notes *n, uint32_t type, const uint8_t *desc,
 		    uint32_t len)
 {
-	struct pvb_image *img = &b->img;
+	struct pvb_image *img = ps->img;
 	uint64_t v = 0;
 
 	if (is_numeric(type)) {
 		if (len != 1 && len != 2 && len != 4 && len != 8)
-			return pvb_fail(b, -PVB_ENOEXEC,
-					"kernel: numeric Xen note %u has %u bytes (1, 2, 4 or 8 expected)",
+			return refuse(ps,
+					"numeric Xen note %u has %u bytes (1, 2, 4 or 8 expected)",
 					type, len);
 		v = read_num(desc, len);
 	}
@@ -171,13 +193,13 @@ static int one_note(struct pvb_build *b, struct notes *n, uint32_t type, const u
 		img->supported_features |= (uint32_t)v;
 		return 0;
 	case XEN_ELFNOTE_XEN_VERSION:
-		return note_string(b, type, desc, len, img->xen_version, sizeof(img->xen_version));
+		return note_string(ps, type, desc, len, img->xen_version, sizeof(img->xen_version));
 	case XEN_ELFNOTE_GUEST_OS:
-		return note_string(b, type, desc, len, img->guest_os, sizeof(img->guest_os));
+		return note_string(ps, type, desc, len, img->guest_os, sizeof(img->guest_os));
 	case XEN_ELFNOTE_GUEST_VERSION:
-		return note_string(b, type, desc, len, img->guest_version, sizeof(img->guest_version));
+		return note_string(ps, type, desc, len, img->guest_version, sizeof(img->guest_version));
 	case XEN_ELFNOTE_LOADER:
-		return note_string(b, type, desc, len, img->loader, sizeof(img->loader));
+		return note_string(ps, type, desc, len, img->loader, sizeof(img->loader));
 	case XEN_ELFNOTE_FEATURES:
 		n->features = (const char *)desc;
 		n->features_len = strnlen(n->features, len);
@@ -188,9 +210,9 @@ static int one_note(struct pvb_build *b, struct notes *n, uint32_t type, const u
 }
 
 /* The notes in file[off, off + len); only those named "Xen" count. */
-static int parse_notes(struct pvb_build *b, struct notes *n, uint64_t off, uint64_t len)
+static int parse_notes(struct parser *ps, struct notes *n, uint64_t off, uint64_t len)
 {
-	const uint8_t *p = b->img.file + off;
+	const uint8_t *p = ps->img->file + off;
 	uint64_t left = len;
 
 	while (left >= 12) {
@@ -204,11 +226,11 @@ static int parse_notes(struct pvb_build *b, struct notes *n, uint64_t off, uint6
 		name_room = PVB_ALIGN_UP((uint64_t)namesz, 4);
 		desc_room = PVB_ALIGN_UP((uint64_t)descsz, 4);
 		if (name_room > left - 12 || desc_room > left - 12 - name_room)
-			return pvb_fail(b, -PVB_ENOEXEC,
-					"kernel: an ELF note at offset %#lx runs past the end of its notes",
-					(unsigned long)(p - b->img.file));
+			return refuse(ps,
+					"an ELF note at offset %#lx runs past the end of its notes",
+					(unsigned long)(p - ps->img->file));
 		if (namesz == sizeof(XEN_ELFNOTE_NAME) && !memcmp(p + 12, XEN_ELFNOTE_NAME, namesz)) {
-			rc = one_note(b, n, type, p + 12 + name_room, descsz);
+			rc = one_note(ps, n, type, p + 12 + name_room, descsz);
 			if (rc)
 				return rc;
 		}
@@ -218,53 +240,53 @@ static int parse_notes(struct pvb_build *b, struct notes *n, uint64_t off, uint6
 	return 0;
 }
 
-static int check_header(struct pvb_build *b, const struct elf_ehdr *eh, size_t size)
+static int check_header(struct parser *ps, const struct elf_ehdr *eh, size_t size)
 {
 	if (size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4))
-		return pvb_fail(b, -PVB_ENOEXEC, "kernel: not an ELF file (%lu bytes)",
+		return refuse(ps, "not an ELF file (%lu bytes)",
 				(unsigned long)size);
 	if (eh->ident[4] != ELF_CLASS64 || eh->ident[5] != ELF_DATA_LSB)
-		return pvb_fail(b, -PVB_ENOEXEC, "kernel: not a little-endian ELF64 file (class %u, data %u)",
+		return refuse(ps, "not a little-endian ELF64 file (class %u, data %u)",
 				eh->ident[4], eh->ident[5]);
 	if (eh->machine != ELF_EM_X86_64)
-		return pvb_fail(b, -PVB_ENOEXEC, "kernel: not an x86_64 ELF file (machine %u)",
+		return refuse(ps, "not an x86_64 ELF file (machine %u)",
 				eh->machine);
 	if (eh->type != ELF_ET_EXEC)
-		return pvb_fail(b, -PVB_ENOEXEC, "kernel: not an executable ELF file (type %u)", eh->type);
+		return refuse(ps, "not an executable ELF file (type %u)", eh->type);
 	if (eh->phentsize != sizeof(struct elf_phdr) || !eh->phnum || eh->phnum > MAX_PHNUM ||
 	    !in_file(eh->phoff, (uint64_t)eh->phnum * sizeof(struct elf_phdr), size))
-		return pvb_fail(b, -PVB_ENOEXEC,
-				"kernel: the program header table (offset %#lx, %u entries) is malformed or truncated",
+		return refuse(ps,
+				"the program header table (offset %#lx, %u entries) is malformed or truncated",
 				(unsigned long)eh->phoff, eh->phnum);
 	return 0;
 }
 
 /* A loadable segment, checked against the file and the ones before it (as p_paddr). */
-static int add_segment(struct pvb_build *b, const struct elf_phdr *ph, unsigned int index)
+static int add_segment(struct parser *ps, const struct elf_phdr *ph, unsigned int index)
 {
-	struct pvb_image *img = &b->img;
+	struct pvb_image *img = ps->img;
 
 	if (ph->filesz > ph->memsz)
-		return pvb_fail(b, -PVB_ENOEXEC,
-				"kernel: segment %u has more bytes in the file (%#lx) than in memory (%#lx)",
+		return refuse(ps,
+				"segment %u has more bytes in the file (%#lx) than in memory (%#lx)",
 				index, (unsigned long)ph->filesz, (unsigned long)ph->memsz);
 	if (!in_file(ph->offset, ph->filesz, img->size))
-		return pvb_fail(b, -PVB_ENOEXEC,
-				"kernel: segment %u (offset %#lx, %#lx bytes) lies outside the file (%#lx bytes)",
+		return refuse(ps,
+				"segment %u (offset %#lx, %#lx bytes) lies outside the file (%#lx bytes)",
 				index, (unsigned long)ph->offset, (unsigned long)ph->filesz,
 				(unsigned long)img->size);
 	if (ph->memsz > MAX_IMAGE_SPAN || ph->paddr + ph->memsz < ph->paddr)
-		return pvb_fail(b, -PVB_ENOEXEC, "kernel: segment %u (%#lx, %#lx bytes) wraps around or is too large",
+		return refuse(ps, "segment %u (%#lx, %#lx bytes) wraps around or is too large",
 				index, (unsigned long)ph->paddr, (unsigned long)ph->memsz);
 	if (img->nr_segs == PVB_MAX_SEGMENTS)
-		return pvb_fail(b, -PVB_ENOEXEC, "kernel: more than %u loadable segments",
+		return refuse(ps, "more than %u loadable segments",
 				PVB_MAX_SEGMENTS);
 	for (unsigned int i = 0; i < img->nr_segs; i++) {
 		const struct pvb_segment *s = &img->segs[i];
 
 		if (ph->paddr < s->va + s->memsz && s->va < ph->paddr + ph->memsz)
-			return pvb_fail(b, -PVB_ENOEXEC,
-					"kernel: segment %u (%#lx) overlaps an earlier one (%#lx)", index,
+			return refuse(ps,
+					"segment %u (%#lx) overlaps an earlier one (%#lx)", index,
 					(unsigned long)ph->paddr, (unsigned long)s->va);
 	}
 	/* va holds p_paddr until the notes say how to relocate. */
@@ -272,9 +294,9 @@ static int add_segment(struct pvb_build *b, const struct elf_phdr *ph, unsigned 
 	return 0;
 }
 
-static int parse_program_headers(struct pvb_build *b, const struct elf_ehdr *eh, struct notes *n)
+static int parse_program_headers(struct parser *ps, const struct elf_ehdr *eh, struct notes *n)
 {
-	const struct pvb_image *img = &b->img;
+	const struct pvb_image *img = ps->img;
 
 	for (unsigned int i = 0; i < eh->phnum; i++) {
 		struct elf_phdr ph;
@@ -283,32 +305,32 @@ static int parse_program_headers(struct pvb_build *b, const struct elf_ehdr *eh,
 		memcpy(&ph, img->file + eh->phoff + (uint64_t)i * sizeof(ph), sizeof(ph));
 		if (ph.type == ELF_PT_NOTE && ph.offset) {
 			if (!in_file(ph.offset, ph.filesz, img->size))
-				return pvb_fail(b, -PVB_ENOEXEC,
-						"kernel: note segment %u (offset %#lx, %#lx bytes) lies outside the file",
+				return refuse(ps,
+						"note segment %u (offset %#lx, %#lx bytes) lies outside the file",
 						i, (unsigned long)ph.offset, (unsigned long)ph.filesz);
-			rc = parse_notes(b, n, ph.offset, ph.filesz);
+			rc = parse_notes(ps, n, ph.offset, ph.filesz);
 		} else if (ph.type == ELF_PT_LOAD && ph.memsz) {
-			rc = add_segment(b, &ph, i);
+			rc = add_segment(ps, &ph, i);
 		}
 		if (rc)
 			return rc;
 	}
 	if (!img->nr_segs)
-		return pvb_fail(b, -PVB_ENOEXEC, "kernel: no loadable segment");
+		return refuse(ps, "no loadable segment");
 	return 0;
 }
 
 /* No Xen note in a PT_NOTE segment: look in SHT_NOTE sections. */
-static int parse_note_sections(struct pvb_build *b, const struct elf_ehdr *eh, struct notes *n)
+static int parse_note_sections(struct parser *ps, const struct elf_ehdr *eh, struct notes *n)
 {
-	const struct pvb_image *img = &b->img;
+	const struct pvb_image *img = ps->img;
 
 	if (!eh->shoff || !eh->shnum)
 		return 0;
 	if (eh->shentsize != sizeof(struct elf_shdr) || eh->shnum > MAX_SHNUM ||
 	    !in_file(eh->shoff, (uint64_t)eh->shnum * sizeof(struct elf_shdr), img->size))
-		return pvb_fail(b, -PVB_ENOEXEC,
-				"kernel: the section header table (offset %#lx, %u entries) is malformed or truncated",
+		return refuse(ps,
+				"the section header table (offset %#lx, %u entries) is malformed or truncated",
 				(unsigned long)eh->shoff, eh->shnum);
 	for (unsigned int i = 0; i < eh->shnum; i++) {
 		struct elf_shdr sh;
@@ -318,10 +340,10 @@ static int parse_note_sections(struct pvb_build *b, const struct elf_ehdr *eh, s
 		if (sh.type != ELF_SHT_NOTE)
 			continue;
 		if (!in_file(sh.offset, sh.size, img->size))
-			return pvb_fail(b, -PVB_ENOEXEC,
-					"kernel: note section %u (offset %#lx, %#lx bytes) lies outside the file",
+			return refuse(ps,
+					"note section %u (offset %#lx, %#lx bytes) lies outside the file",
 					i, (unsigned long)sh.offset, (unsigned long)sh.size);
-		rc = parse_notes(b, n, sh.offset, sh.size);
+		rc = parse_notes(ps, n, sh.offset, sh.size);
 		if (rc)
 			return rc;
 	}
@@ -329,7 +351,7 @@ static int parse_note_sections(struct pvb_build *b, const struct elf_ehdr *eh, s
 }
 
 /* FEATURES: "a|b|!c"; every required name must be one a PV kernel may require. */
-static int parse_features(struct pvb_build *b, const char *s, size_t total)
+static int parse_features(struct parser *ps, const char *s, size_t total)
 {
 	const char *end = s + total;
 
@@ -352,13 +374,13 @@ static int parse_features(struct pvb_build *b, const char *s, size_t total)
 			char name[48];
 
 			if (f < PVB_ARRAY_SIZE(feature_names) && (PV_REQUIRABLE & (1u << f))) {
-				b->img.required_features |= 1u << f;
+				ps->img->required_features |= 1u << f;
 			} else {
 				len = PVB_MIN(len, sizeof(name) - 1);
 				memcpy(name, s, len);
 				name[len] = '\0';
-				return pvb_fail(b, -PVB_ENOEXEC,
-						"kernel: requires feature '%s', which a PV domain cannot have",
+				return refuse(ps,
+						"requires feature '%s', which a PV domain cannot have",
 						name);
 			}
 		}
@@ -368,22 +390,22 @@ static int parse_features(struct pvb_build *b, const char *s, size_t total)
 }
 
 /* Xen's acceptance rules, then every address relocated to a VA. */
-static int apply_rules(struct pvb_build *b, const struct elf_ehdr *eh, const struct notes *n)
+static int apply_rules(struct parser *ps, const struct elf_ehdr *eh, const struct notes *n)
 {
-	struct pvb_image *img = &b->img;
+	struct pvb_image *img = ps->img;
 	uint64_t pstart = UINT64_MAX, pend = 0, delta;
 	int rc;
 
 	if (!n->count)
-		return pvb_fail(b, -PVB_ENOEXEC, "kernel: no Xen ELF notes (not a PV kernel)");
+		return refuse(ps, "no Xen ELF notes (not a PV kernel)");
 	if (strncmp(img->xen_version, "xen-3.0", 7))
-		return pvb_fail(b, -PVB_ENOEXEC, "kernel: XEN_VERSION note '%s' is not 'xen-3.0'",
+		return refuse(ps, "XEN_VERSION note '%s' is not 'xen-3.0'",
 				img->xen_version);
 	if (strncmp(img->loader, "generic", sizeof(img->loader)) && strncmp(img->guest_os, "linux", 5))
-		return pvb_fail(b, -PVB_ENOEXEC, "kernel: LOADER note '%s' is not 'generic'",
+		return refuse(ps, "LOADER note '%s' is not 'generic'",
 				img->loader);
 	if (n->features) {
-		rc = parse_features(b, n->features, n->features_len);
+		rc = parse_features(ps, n->features, n->features_len);
 		if (rc)
 			return rc;
 	}
@@ -398,36 +420,37 @@ static int apply_rules(struct pvb_build *b, const struct elf_ehdr *eh, const str
 	    !pvb_canonical(img->kstart) || !pvb_canonical(img->kend - 1) ||
 	    (img->kstart >> 47) != ((img->kend - 1) >> 47) ||
 	    pvb_in_hv_hole(img->kstart, img->kend))
-		return pvb_fail(b, -PVB_ENOEXEC,
-				"kernel: the image (%#lx-%#lx) does not fit a guest's address space",
+		return refuse(ps,
+				"the image (%#lx-%#lx) does not fit a guest's address space",
 				(unsigned long)(pstart + delta), (unsigned long)(pend + delta));
 	if (img->kstart < img->virt_base)
-		return pvb_fail(b, -PVB_ENOEXEC, "kernel: the image starts at %#lx, below VIRT_BASE %#lx",
+		return refuse(ps, "the image starts at %#lx, below VIRT_BASE %#lx",
 				(unsigned long)img->kstart, (unsigned long)img->virt_base);
 	for (unsigned int i = 0; i < img->nr_segs; i++)
 		img->segs[i].va += delta;
 	img->entry = n->have_entry ? n->entry : eh->entry;
 	if (img->entry < img->kstart || img->entry >= img->kend)
-		return pvb_fail(b, -PVB_ENOEXEC, "kernel: the entry point %#lx lies outside the image (%#lx-%#lx)",
+		return refuse(ps, "the entry point %#lx lies outside the image (%#lx-%#lx)",
 				(unsigned long)img->entry, (unsigned long)img->kstart,
 				(unsigned long)img->kend);
 	if (img->hypercall_page &&
 	    ((img->hypercall_page & (PVB_PAGE_SIZE - 1)) || img->hypercall_page < img->kstart ||
 	     img->hypercall_page >= img->kend))
-		return pvb_fail(b, -PVB_ENOEXEC,
-				"kernel: the hypercall page %#lx is not a page inside the image",
+		return refuse(ps,
+				"the hypercall page %#lx is not a page inside the image",
 				(unsigned long)img->hypercall_page);
 	if (img->init_p2m &&
 	    ((img->init_p2m & (PVB_PAGE_SIZE - 1)) || !pvb_canonical(img->init_p2m) ||
 	     pvb_in_hv_hole(img->init_p2m, img->init_p2m + 1)))
-		return pvb_fail(b, -PVB_ENOEXEC, "kernel: the INIT_P2M address %#lx is unusable",
+		return refuse(ps, "the INIT_P2M address %#lx is unusable",
 				(unsigned long)img->init_p2m);
 	return 0;
 }
 
-int pvb_parse(struct pvb_build *b, const void *file, size_t size)
+int pvb_parse_image(struct pvb_image *img, char *err, size_t errlen, const void *file,
+		    size_t size)
 {
-	struct pvb_image *img = &b->img;
+	struct parser ps = { .img = img, .err = err, .errlen = errlen };
 	struct elf_ehdr eh;
 	struct notes n;
 	int rc;
@@ -435,29 +458,18 @@ int pvb_parse(struct pvb_build *b, const void *file, size_t size)
 	memset(img, 0, sizeof(*img));
 	memset(&n, 0, sizeof(n));
 	memset(&eh, 0, sizeof(eh));
-	b->err[0] = '\0';
-	if (!file)
-		return pvb_fail(b, -PVB_EINVAL, "kernel: no image given");
+	if (errlen)
+		err[0] = '\0';
 	img->file = file;
 	img->size = size;
-	if (size >= sizeof(eh))
+	if (file && size >= sizeof(eh))
 		memcpy(&eh, file, sizeof(eh));
-	rc = check_header(b, &eh, size);
+	rc = check_header(&ps, &eh, size);
 	if (!rc)
-		rc = parse_program_headers(b, &eh, &n);
+		rc = parse_program_headers(&ps, &eh, &n);
 	if (!rc && !n.count)
-		rc = parse_note_sections(b, &eh, &n);
+		rc = parse_note_sections(&ps, &eh, &n);
 	if (!rc)
-		rc = apply_rules(b, &eh, &n);
-	return rc;
-}
-
-int pvb_fail(struct pvb_build *b, int rc, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(b->err, sizeof(b->err), fmt, ap);
-	va_end(ap);
+		rc = apply_rules(&ps, &eh, &n);
 	return rc;
 }

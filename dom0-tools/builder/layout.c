@@ -134,6 +134,21 @@ static int place_p2m(struct pvb_build *b)
 	return 0;
 }
 
+int pvb_parse(struct pvb_build *b, const void *file, size_t size)
+{
+	char why[PVB_ERR_LEN];
+	int rc;
+
+	b->err[0] = '\0';
+	if (!file) {
+		memset(&b->img, 0, sizeof(b->img));
+		return pvb_fail(b, -PVB_EINVAL, "kernel: no image given");
+	}
+	rc = pvb_parse_image(&b->img, why, sizeof(why), file, size);
+	return rc ? pvb_fail(b, rc, "kernel: %s", why) : 0;
+}
+
+
 int pvb_layout(struct pvb_build *b, const struct pvb_params *p)
 {
 	struct pvb_layout *l = &b->lay;

@@ -163,6 +163,15 @@ struct pvb_build {
 /* Check a kernel image; fills b->img. -ENOEXEC (bad image) or -EINVAL. */
 int pvb_parse(struct pvb_build *b, const void *file, size_t size);
 
+/*
+ * The same checks on their own, for a loader with its own builder (hv
+ * builds dom0 at boot): fills img; on -ENOEXEC, err (errlen bytes) says
+ * why in one line, without a prefix. Needs only memcpy, memset, memcmp,
+ * strncmp, strnlen, strlen and vsnprintf.
+ */
+int pvb_parse_image(struct pvb_image *img, char *err, size_t errlen, const void *file,
+		    size_t size);
+
 /* pvb_parse, then place everything for p; fills b->lay and the table plan. */
 int pvb_layout(struct pvb_build *b, const struct pvb_params *p);
 

@@ -51,7 +51,7 @@ struct layout {
 
 struct builder {
 	struct domain *d;
-	const struct pv_image *img;
+	const struct pvb_image *img;
 	struct layout lay;
 	uint64_t nr_pages;
 	mfn_t *p2m;			/* hv's copy while building */
@@ -78,16 +78,16 @@ static uint64_t tables_for(uint64_t start, uint64_t end)
 	return n;
 }
 
-static int compute_layout(const struct pv_image *img, uint64_t initrd_len, uint64_t nr_pages,
+static int compute_layout(const struct pvb_image *img, uint64_t initrd_len, uint64_t nr_pages,
 			  struct layout *l)
 {
 	uint64_t va, p2m_bytes = ALIGN_UP(nr_pages * 8, PAGE_SIZE);
 
 	memset(l, 0, sizeof(*l));
 	l->v_start = img->virt_base;
-	if (img->vstart < l->v_start)
+	if (img->kstart < l->v_start)
 		return -EINVAL;
-	va = img->vend;
+	va = img->kend;
 	l->initrd_pages = ALIGN_UP(initrd_len, PAGE_SIZE) >> PAGE_SHIFT;
 	if (initrd_len && !img->mod_start_pfn) {
 		l->initrd_va = va;
@@ -304,7 +304,7 @@ static void print_layout(const struct builder *b, uint64_t initrd_len)
 {
 	const struct layout *l = &b->lay;
 
-	pr_info(" Loaded kernel: %016lx->%016lx\n", b->img->vstart, b->img->vend);
+	pr_info(" Loaded kernel: %016lx->%016lx\n", b->img->kstart, b->img->kend);
 	if (initrd_len)
 		pr_info(" Init. ramdisk: %s at %s %#lx, %lu bytes\n", l->initrd_va ? "mapped" : "unmapped",
 			l->initrd_va ? "VA" : "PFN", l->initrd_va ? l->initrd_va : l->initrd_pfn,
@@ -332,7 +332,7 @@ struct build_args {
 static struct domain *build_pv_domain(const struct build_args *a)
 {
 	uint64_t initrd_len = a->initrd ? a->initrd->end - a->initrd->start : 0;
-	static struct pv_image img;
+	static struct pvb_image img;
 	struct builder b = { .img = &img, .nr_pages = a->nr_pages };
 	uint64_t needed;
 	mfn_t l4;
