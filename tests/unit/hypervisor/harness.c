@@ -74,7 +74,6 @@ int main(void)
 	srunner_add_suite(sr, cmdline_suite());
 	srunner_add_suite(sr, dom0_sizing_suite());
 	srunner_add_suite(sr, vsnprintf_suite());
-	srunner_add_suite(sr, elf_pv_suite());
 	srunner_add_suite(sr, page_types_suite());
 	srunner_add_suite(sr, xz_suite());
 	srunner_add_suite(sr, bzimage_suite());

@@ -22,7 +22,6 @@ Suite *heap_suite(void);
 Suite *cmdline_suite(void);
 Suite *dom0_sizing_suite(void);
 Suite *vsnprintf_suite(void);
-Suite *elf_pv_suite(void);
 Suite *page_types_suite(void);
 Suite *xz_suite(void);
 Suite *bzimage_suite(void);

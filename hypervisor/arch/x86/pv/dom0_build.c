@@ -1,24 +1,18 @@
 /*
- * Building domain 0 from the first boot module (a PV ELF kernel) and the
- * second (its initrd), exactly as a 64-bit PV kernel expects to find itself
- * (pv-abi.md §5). The bootstrap region starts at VIRT_BASE and maps PFN n
- * at VIRT_BASE + n * 4 KiB; in order it holds:
+ * The domains hv starts at boot: dom0 from the first boot module (a PV
+ * ELF kernel, or a bzImage unpacked by kernel_image.c) and its initrd
+ * from the second, and the domUs named by domu=. The toolstack's PV
+ * domain builder (dom0-tools/builder, pvbuild.h) lays each one out as a
+ * 64-bit PV kernel expects (pv-abi.md §5) and writes it; hv is the
+ * builder's backend, handing out and mapping frames directly, pinning the
+ * L4 through its PV MMU and setting vCPU 0's context as a domctl would.
  *
- *   kernel image | [initrd] | [p2m] | start_info | page tables (RO) | stack
- *
- * padded to a 4 MiB boundary with at least 512 KiB to spare. The initrd is
- * left unmapped when the kernel accepts that (MOD_START_PFN), and the p2m
- * goes to its own address when the kernel asks (INIT_P2M); their PFNs then
- * follow the region's, with the p2m's page tables after the p2m.
- *
- * Everything is checked before the first frame is allocated (the image by
- * pv_image_parse, the sizes here), so a bad module leaves no half-built
- * domain behind: the builder reports why and returns an error.
+ * The image and the layout are checked before the domain exists, so a
+ * bad module leaves no half-built domain behind: the builder says why.
  */
 #include <hv/console.h>
 #include <hv/dom0.h>
 #include <hv/domain.h>
-#include <hv/elf_pv.h>
 #include <hv/errno.h>
 #include <hv/event.h>
 #include <hv/kernel_image.h>
@@ -31,202 +25,67 @@
 #include <hv/multiboot2.h>
 #include <hv/panic.h>
 #include <hv/sched.h>
+#include <public/features.h>
 #include <public/xen.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
 
+#include "pvbuild.h"
+
 #define MIB (1UL << 20)
-#define PTE_GUEST (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
-#define PTE_GUEST_RW (PTE_GUEST | _PAGE_RW | _PAGE_DIRTY)
 
-struct layout {
-	uint64_t v_start, v_end;	/* the bootstrap region */
-	uint64_t initrd_va, initrd_pfn, initrd_pages;
-	uint64_t p2m_va, p2m_pfn, p2m_pages;	/* p2m_pfn: first PFN of the p2m */
-	uint64_t si_va, pt_va, stack_va;
-	uint64_t nr_pt, boot_pfns;
-	uint64_t p2m_tables_pfn;	/* INIT_P2M: first PFN of its page tables */
-};
+/* ---- the builder's callbacks: hv gives and maps frames directly ------- */
 
-struct builder {
-	struct domain *d;
-	const struct pvb_image *img;
-	struct layout lay;
-	uint64_t nr_pages;
-	mfn_t *p2m;			/* hv's copy while building */
-	uint64_t pool_next, pool_end;	/* PFNs handed out as page tables */
-};
-
-static uint64_t pfn_of(const struct layout *l, uint64_t va)
+static int hv_populate(void *ctx, uint64_t *list, uint64_t n)
 {
-	return (va - l->v_start) >> PAGE_SHIFT;
-}
+	struct domain *d = ctx;
 
-static void *pfn_to_virt(const struct builder *b, uint64_t pfn)
-{
-	return mfn_to_virt(b->p2m[pfn]);
-}
-
-/* Page tables needed to map [start, end): one L4 + distinct L3s, L2s, L1s. */
-static uint64_t tables_for(uint64_t start, uint64_t end)
-{
-	uint64_t n = 1;
-
-	for (unsigned int shift = L4_SHIFT; shift >= L2_SHIFT; shift -= 9)
-		n += ((end - 1) >> shift) - (start >> shift) + 1;
-	return n;
-}
-
-static int compute_layout(const struct pvb_image *img, uint64_t initrd_len, uint64_t nr_pages,
-			  struct layout *l)
-{
-	uint64_t va, p2m_bytes = ALIGN_UP(nr_pages * 8, PAGE_SIZE);
-
-	memset(l, 0, sizeof(*l));
-	l->v_start = img->virt_base;
-	if (img->kstart < l->v_start)
-		return -EINVAL;
-	va = img->kend;
-	l->initrd_pages = ALIGN_UP(initrd_len, PAGE_SIZE) >> PAGE_SHIFT;
-	if (initrd_len && !img->mod_start_pfn) {
-		l->initrd_va = va;
-		va += l->initrd_pages << PAGE_SHIFT;
-	}
-	l->p2m_pages = p2m_bytes >> PAGE_SHIFT;
-	if (!img->init_p2m) {
-		l->p2m_va = va;
-		va += p2m_bytes;
-	}
-	l->si_va = va;
-	va += PAGE_SIZE;
-	l->pt_va = va;
-	/* The tables map the region that contains them: grow until they fit. */
-	for (l->nr_pt = 1;; l->nr_pt++) {
-		l->stack_va = l->pt_va + (l->nr_pt << PAGE_SHIFT);
-		l->v_end = ALIGN_UP(l->stack_va + PAGE_SIZE + 512 * 1024, 4 * MIB);
-		if (l->v_end < l->v_start)
-			return -EINVAL;
-		if (tables_for(l->v_start, l->v_end) <= l->nr_pt)
-			break;
-	}
-	l->boot_pfns = (l->v_end - l->v_start) >> PAGE_SHIFT;
-	l->initrd_pfn = l->initrd_va ? pfn_of(l, l->initrd_va) : l->boot_pfns;
-	if (img->init_p2m) {
-		l->p2m_va = img->init_p2m;
-		l->p2m_pfn = l->boot_pfns + (l->initrd_va ? 0 : l->initrd_pages);
-		l->p2m_tables_pfn = l->p2m_pfn + l->p2m_pages;
-	} else {
-		l->p2m_pfn = pfn_of(l, l->p2m_va);
+	for (uint64_t i = 0; i < n; i++) {
+		list[i] = domain_alloc_frame(d);
+		if (list[i] == INVALID_MFN)
+			return -ENOMEM;
 	}
 	return 0;
 }
 
-/* The next page-table frame from the pool, zeroed (typed when the L4 is validated). */
-static pte_t *new_table(struct builder *b, mfn_t *mfn)
+static void *hv_map(void *ctx, uint64_t mfn)
 {
-	pte_t *t;
-
-	BUG_ON(b->pool_next >= b->pool_end);
-	*mfn = b->p2m[b->pool_next++];
-	t = mfn_to_virt(*mfn);
-	memset(t, 0, PAGE_SIZE);
-	return t;
+	return mfn_to_virt(mfn);
 }
 
-/* Map va → PFN in the guest's tables, making tables from the pool. */
-static void map_pfn(struct builder *b, mfn_t l4, uint64_t va, uint64_t pfn, pte_t flags)
+static void hv_unmap(void *ctx, void *page)
 {
-	static const unsigned int shift[] = { L4_SHIFT, L3_SHIFT, L2_SHIFT };
-	pte_t *table = mfn_to_virt(l4);
-
-	for (unsigned int i = 0; i < 3; i++) {
-		pte_t *e = &table[pt_index(va, shift[i])];
-		mfn_t mfn;
-
-		if (!(*e & _PAGE_PRESENT)) {
-			new_table(b, &mfn);
-			*e = (mfn << PAGE_SHIFT) | PTE_GUEST | _PAGE_RW;
-		}
-		table = mfn_to_virt((*e & PTE_ADDR_MASK) >> PAGE_SHIFT);
-	}
-	table[pt_index(va, L1_SHIFT)] = (b->p2m[pfn] << PAGE_SHIFT) | flags;
 }
 
-static mfn_t build_page_tables(struct builder *b)
+static int hv_set_m2p(void *ctx, const uint64_t *mfns, uint64_t first_pfn, uint64_t n)
 {
-	const struct layout *l = &b->lay;
-	uint64_t pt_first = pfn_of(l, l->pt_va);
-	pte_t *l4;
-	mfn_t l4_mfn;
-
-	b->pool_next = pt_first;
-	b->pool_end = pt_first + l->nr_pt;
-	l4 = new_table(b, &l4_mfn);
-	fill_hv_l4_slots(l4, b->d);
-	for (uint64_t pfn = 0; pfn < l->boot_pfns; pfn++) {
-		bool pt = pfn >= pt_first && pfn < pt_first + l->nr_pt;
-
-		map_pfn(b, l4_mfn, l->v_start + (pfn << PAGE_SHIFT), pfn,
-			pt ? PTE_GUEST : PTE_GUEST_RW);
-	}
-	if (b->img->init_p2m) {
-		b->pool_next = l->p2m_tables_pfn;
-		b->pool_end = b->nr_pages;
-		for (uint64_t i = 0; i < l->p2m_pages; i++)
-			map_pfn(b, l4_mfn, l->p2m_va + (i << PAGE_SHIFT), l->p2m_pfn + i, PTE_GUEST_RW);
-	}
-	return l4_mfn;
+	for (uint64_t i = 0; i < n; i++)
+		m2p_set(mfns[i], first_pfn + i);
+	return 0;
 }
 
-static void guest_write(void *ctx, uint64_t va, const void *src, size_t len)
+/* Pinned, as Linux expects of its first L4 (it unpins it later). */
+static int hv_pin_l4(void *ctx, uint64_t mfn)
 {
-	struct builder *b = ctx;
-
-	while (len) {
-		uint64_t off = va & (PAGE_SIZE - 1);
-		size_t n = MIN(len, PAGE_SIZE - off);
-
-		memcpy((char *)pfn_to_virt(b, pfn_of(&b->lay, va)) + off, src, n);
-		va += n;
-		src = (const char *)src + n;
-		len -= n;
-	}
+	return frame_pin(mfn, ctx, FT_L4);
 }
 
-static void guest_zero(void *ctx, uint64_t va, size_t len)
+static int hv_set_vcpu_context(void *ctx, unsigned int vcpu, const struct vcpu_guest_context *c)
 {
-	struct builder *b = ctx;
+	struct domain *d = ctx;
+	long rc = arch_set_vcpu_context(d->vcpus[vcpu], c);
 
-	while (len) {
-		uint64_t off = va & (PAGE_SIZE - 1);
-		size_t n = MIN(len, PAGE_SIZE - off);
-
-		memset((char *)pfn_to_virt(b, pfn_of(&b->lay, va)) + off, 0, n);
-		va += n;
-		len -= n;
-	}
+	if (!rc)
+		d->vcpus[vcpu]->initialised = true;
+	return (int)rc;
 }
 
-/* Xen's hypercall page: 128 stubs of 32 bytes; #23 (iret) is jumped to. */
-static void fill_hypercall_page(uint8_t *p)
-{
-	memset(p, 0xcc, PAGE_SIZE);
-	for (unsigned int i = 0; i < 128; i++) {
-		uint8_t *s = p + i * 32;
-
-		if (i == __HYPERVISOR_iret) {
-			static const uint8_t iret[] = { 0x51, 0x41, 0x53, 0x50, 0xb8, 23, 0, 0, 0, 0x0f, 0x05 };
-
-			memcpy(s, iret, sizeof(iret));
-			continue;
-		}
-		/* push %rcx; push %r11; mov $i, %eax; syscall; pop %r11; pop %rcx; ret */
-		s[0] = 0x51; s[1] = 0x41; s[2] = 0x53; s[3] = 0xb8;
-		s[4] = (uint8_t)i; s[5] = 0; s[6] = 0; s[7] = 0;
-		s[8] = 0x0f; s[9] = 0x05; s[10] = 0x41; s[11] = 0x5b; s[12] = 0x59; s[13] = 0xc3;
-	}
-}
+static const struct pvb_ops hv_build_ops = {
+	.populate = hv_populate, .map = hv_map, .unmap = hv_unmap, .set_m2p = hv_set_m2p,
+	.pin_l4 = hv_pin_l4, .set_vcpu_context = hv_set_vcpu_context,
+	/* .hypercall_page NULL: the builder writes the stubs, as hv would. */
+};
 
 /* GRUB's module command line starts with the module's name: skip it (Xen does). */
 static const char *kernel_cmdline(const char *s)
@@ -238,90 +97,29 @@ static const char *kernel_cmdline(const char *s)
 	return s;
 }
 
-static void fill_start_info(struct builder *b, const struct boot_module *kmod, uint64_t initrd_len,
-			    mfn_t l4)
+static void print_layout(const struct pvb_build *b, uint64_t initrd_len)
 {
-	const struct layout *l = &b->lay;
-	struct start_info *si = pfn_to_virt(b, pfn_of(l, l->si_va));
+	const struct pvb_layout *l = &b->lay;
 
-	memset(si, 0, PAGE_SIZE);
-	strlcpy(si->magic, "xen-3.0-x86_64", sizeof(si->magic));
-	si->nr_pages = b->nr_pages;
-	si->shared_info = b->d->shared_info_mfn << PAGE_SHIFT;
-	si->flags = b->d->initial ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0;
-	si->pt_base = l->pt_va;
-	si->nr_pt_frames = l->nr_pt;
-	si->mfn_list = l->p2m_va;
-	if (initrd_len) {
-		si->mod_len = initrd_len;
-		if (l->initrd_va) {
-			si->mod_start = l->initrd_va;
-		} else {
-			si->mod_start = l->initrd_pfn;
-			si->flags |= SIF_MOD_START_PFN;
-		}
-	}
-	if (b->img->init_p2m) {
-		si->first_p2m_pfn = l->p2m_pfn;
-		si->nr_p2m_frames = b->pool_next - l->p2m_pfn;
-	}
-	strlcpy(si->cmd_line, kernel_cmdline(kmod->cmdline), sizeof(si->cmd_line));
-	(void)l4;
-}
-
-static void fill_p2m_and_m2p(struct builder *b)
-{
-	uint64_t *p2m = NULL;
-
-	for (uint64_t pfn = 0; pfn < b->nr_pages; pfn++)
-		m2p_set(b->p2m[pfn], pfn);
-	/* The guest's p2m array, padded with INVALID to its last page's end. */
-	for (uint64_t i = 0; i < b->lay.p2m_pages * 512; i++) {
-		if (i % 512 == 0)
-			p2m = pfn_to_virt(b, b->lay.p2m_pfn + i / 512);
-		p2m[i % 512] = i < b->nr_pages ? b->p2m[i] : ~0UL;
-	}
-}
-
-static void init_vcpu0(struct builder *b, mfn_t l4)
-{
-	struct vcpu *v = b->d->vcpus[0];
-	const struct layout *l = &b->lay;
-
-	memset(&v->regs, 0, sizeof(v->regs));
-	v->regs.rip = b->img->entry;
-	v->regs.rsp = l->stack_va + PAGE_SIZE;
-	v->regs.rsi = l->si_va;
-	v->regs.cs = FLAT_KERNEL_CS;
-	v->regs.ss = FLAT_KERNEL_SS;
-	v->regs.rflags = 0x202;
-	v->kernel_l4 = l4;
-	v->kernel_mode = true;
-	v->initialised = true;
-}
-
-static void print_layout(const struct builder *b, uint64_t initrd_len)
-{
-	const struct layout *l = &b->lay;
-
-	pr_info(" Loaded kernel: %016lx->%016lx\n", b->img->kstart, b->img->kend);
+	pr_info(" Loaded kernel: %016lx->%016lx\n", b->img.kstart, b->img.kend);
 	if (initrd_len)
 		pr_info(" Init. ramdisk: %s at %s %#lx, %lu bytes\n", l->initrd_va ? "mapped" : "unmapped",
 			l->initrd_va ? "VA" : "PFN", l->initrd_va ? l->initrd_va : l->initrd_pfn,
 			initrd_len);
 	pr_info(" Phys-Mach map: %016lx (%lu pages%s)\n", l->p2m_va, l->p2m_pages,
-		b->img->init_p2m ? ", own page tables" : "");
+		b->img.init_p2m ? ", own page tables" : "");
 	pr_info(" Start info:    %016lx\n", l->si_va);
 	pr_info(" Page tables:   %016lx (%lu frames)\n", l->pt_va, l->nr_pt);
 	pr_info(" Boot stack:    %016lx\n", l->stack_va);
 	pr_info(" TOTAL:         %016lx->%016lx\n", l->v_start, l->v_end);
-	if (b->img->hypercall_page)
-		pr_info(" Hypercall page: %016lx\n", b->img->hypercall_page);
+	if (b->img.hypercall_page)
+		pr_info(" Hypercall page: %016lx\n", b->img.hypercall_page);
 }
 
 /* What to build: the same builder makes dom0 and boot-time domUs. */
 struct build_args {
-	const char *who;		/* "dom0 kernel", "domain 1 kernel" */
+	const char *who;		/* "dom0 kernel", "domain 1 kernel" (the module) */
+	const char *name;		/* "dom0", "domain 1" (the builder's messages) */
 	domid_t id;
 	bool privileged;
 	const struct boot_module *kernel, *initrd;
@@ -329,77 +127,69 @@ struct build_args {
 	unsigned int weight, cap;
 };
 
-static struct domain *build_pv_domain(const struct build_args *a)
+static struct domain *build_one(const struct build_args *a, struct pvb_build *b,
+				struct pvb_params *p)
 {
-	uint64_t initrd_len = a->initrd ? a->initrd->end - a->initrd->start : 0;
-	static struct pvb_image img;
-	struct builder b = { .img = &img, .nr_pages = a->nr_pages };
-	uint64_t needed;
-	mfn_t l4;
+	struct domain *d;
 
-	if (pv_image_parse(a->who, maddr_to_virt(a->kernel->start),
-			   a->kernel->end - a->kernel->start, a->privileged, &img))
-		return NULL;
-	if (compute_layout(&img, initrd_len, b.nr_pages, &b.lay)) {
-		pr_err("%s: its addresses leave no room for the boot region; not loaded\n", a->who);
+	/* No frame is taken until the image and the layout are known good. */
+	if (pvb_layout(b, p)) {
+		pr_err("%s: %s; not loaded\n", a->name, b->err);
 		return NULL;
 	}
-	/* Page tables for an INIT_P2M mapping: at most the ones for its span. */
-	needed = b.lay.boot_pfns + (b.lay.initrd_va ? 0 : b.lay.initrd_pages) +
-		 (img.init_p2m ? b.lay.p2m_pages + tables_for(img.init_p2m, img.init_p2m +
-							      (b.lay.p2m_pages << PAGE_SHIFT)) : 0);
-	if (needed > b.nr_pages) {
-		pr_err("%s: needs %lu MiB to boot but the domain gets %lu MiB; not loaded\n", a->who,
-		       (needed << PAGE_SHIFT) / MIB + 1, (b.nr_pages << PAGE_SHIFT) / MIB);
+	if (a->privileged && !(b->img.supported_features & (1u << XENFEAT_dom0))) {
+		pr_err("%s: kernel: it does not declare support for running as dom0; not loaded\n",
+		       a->name);
 		return NULL;
 	}
-
-	b.d = domain_create(a->id, &(struct domain_config){
+	d = domain_create(a->id, &(struct domain_config){
 		.privileged = a->privileged, .max_vcpus = 1, .max_pages = a->max_pages });
-	b.p2m = xmalloc(b.nr_pages * sizeof(mfn_t));
-	if (!b.d || !b.p2m) {
+	if (!d) {
 		pr_err("%s: out of memory for the domain\n", a->who);
 		return NULL;
 	}
-	b.d->weight = a->weight;
-	b.d->cap = a->cap;
-	for (uint64_t pfn = 0; pfn < b.nr_pages; pfn++) {
-		b.p2m[pfn] = domain_alloc_frame(b.d);
-		if (b.p2m[pfn] == INVALID_MFN) {
-			pr_err("%s: only %lu of %lu pages could be allocated\n", a->who, pfn, b.nr_pages);
-			return NULL;
-		}
+	d->weight = a->weight;
+	d->cap = a->cap;
+	p->shared_info_mfn = d->shared_info_mfn;
+	if (pvb_build(b, p, &hv_build_ops, d)) {
+		pr_err("%s: %s\n", a->name, b->err);
+		if (!a->privileged)
+			domain_destroy(d);	/* dom0's failure ends the boot anyway */
+		return NULL;
 	}
-
-	l4 = build_page_tables(&b);
-	fill_p2m_and_m2p(&b);
-	pv_image_load(&img, guest_write, guest_zero, &b);
-	if (initrd_len) {
-		const uint8_t *src = maddr_to_virt(a->initrd->start);
-
-		for (uint64_t i = 0; i < b.lay.initrd_pages; i++)
-			memcpy(pfn_to_virt(&b, b.lay.initrd_pfn + i), src + (i << PAGE_SHIFT),
-			       MIN(PAGE_SIZE, initrd_len - (i << PAGE_SHIFT)));
-	}
-	if (img.hypercall_page)
-		fill_hypercall_page(pfn_to_virt(&b, pfn_of(&b.lay, img.hypercall_page)));
-	fill_start_info(&b, a->kernel, initrd_len, l4);
-	/*
-	 * The tables become the PV MMU's: validating the L4 types every table
-	 * below it and takes every entry's references. It starts pinned (Linux
-	 * unpins it) and in CR3, each holding its own reference.
-	 */
-	if (frame_pin(l4, b.d, FT_L4) || frame_get_and_type(l4, b.d, FT_L4))
-		panic("%s: hv built page tables its own PV MMU refuses", a->who);
-	l4_m2p_slot(mfn_to_virt(l4), true);	/* a kernel base pointer sees the M2P */
-	init_vcpu0(&b, l4);
-	b.d->p2m_size = b.nr_pages;
+	d->p2m_size = p->nr_pages;
 	pr_info("domain %u: %s %s kernel, entry %#lx, %lu pages (%lu MiB), weight %u%s\n",
-		b.d->id, img.guest_os, img.guest_version, img.entry, b.nr_pages,
-		(b.nr_pages << PAGE_SHIFT) / MIB, b.d->weight, a->privileged ? ", privileged" : "");
-	print_layout(&b, initrd_len);
-	xfree(b.p2m);
-	return b.d;
+		d->id, b->img.guest_os, b->img.guest_version, b->img.entry, p->nr_pages,
+		(p->nr_pages << PAGE_SHIFT) / MIB, d->weight, a->privileged ? ", privileged" : "");
+	print_layout(b, p->initrd_size);
+	return d;
+}
+
+static struct domain *build_pv_domain(const struct build_args *a)
+{
+	static char cmdline[MAX_GUEST_CMDLINE];
+	struct pvb_params p = {
+		.kernel = maddr_to_virt(a->kernel->start),
+		.kernel_size = a->kernel->end - a->kernel->start,
+		.initrd = a->initrd ? maddr_to_virt(a->initrd->start) : NULL,
+		.initrd_size = a->initrd ? a->initrd->end - a->initrd->start : 0,
+		.cmdline = cmdline,
+		.nr_pages = a->nr_pages,
+		.si_flags = a->privileged ? SIF_PRIVILEGED | SIF_INITDOMAIN : 0,
+	};
+	struct pvb_build *b = xmalloc(sizeof(*b));	/* 40 KiB, only while building */
+	struct domain *d = NULL;
+
+	/* Longer than start_info holds: cut, as Xen does. */
+	strlcpy(cmdline, kernel_cmdline(a->kernel->cmdline), sizeof(cmdline));
+	p.p2m = xmalloc(p.nr_pages * sizeof(uint64_t));
+	if (b && p.p2m)
+		d = build_one(a, b, &p);
+	else
+		pr_err("%s: out of memory for the domain\n", a->who);
+	xfree(p.p2m);
+	xfree(b);
+	return d;
 }
 
 /*
@@ -472,6 +262,7 @@ struct domain *dom0_build(const struct boot_info *bi)
 	uint64_t free;
 	struct build_args a = {
 		.who = "dom0 kernel",
+		.name = "dom0",
 		.id = 0,
 		.privileged = true,
 		.kernel = &k.module,
@@ -498,9 +289,10 @@ void domus_build(const struct boot_info *bi)
 	for (unsigned int i = 0; i < nr_domu_specs; i++) {
 		const struct domu_spec *s = &domu_specs[i];
 		struct kernel_image k;
-		char who[32];
+		char who[32], name[16];
 		struct build_args a = {
 			.who = who,
+			.name = name,
 			.id = (domid_t)(i + 1),
 			.kernel = &k.module,
 			.nr_pages = s->mem >> PAGE_SHIFT,
@@ -510,6 +302,7 @@ void domus_build(const struct boot_info *bi)
 		};
 
 		snprintf(who, sizeof(who), "domain %u kernel", a.id);
+		snprintf(name, sizeof(name), "domain %u", a.id);
 		if (s->module >= bi->nr_modules) {
 			pr_err("domu=%u: there is no boot module %u; no domain %u\n", s->module,
 			       s->module, a.id);
