@@ -20,6 +20,8 @@
   an event channel bound, a frame mapped by dom0 across the destroy), a
   real one built and run every 50 (half of them destroyed while they
   run), then the same leak check and the median create+destroy time.
+- control_hv_boot_domu_too_big: a domu= domain that cannot get its memory
+  is destroyed half built, and dom0 can use every frame it had taken.
 - control_hv_ctlhammer: 20000 domctls and sysctls from dom0 with random
   commands, domain ids and fields (hostile pointers among them): hv
   answers each, never faults, and once the domains are destroyed its free
@@ -140,6 +142,25 @@ SCENARIOS = [
         forbid=FORBID,
         exit=0,
         timeout=90,
+    ),
+    Scenario(
+        name="control_hv_boot_domu_too_big",
+        doc="a boot-time domU bigger than the machine fails half way through its build: it "
+            "is destroyed, every frame it took comes back (dom0 then builds and runs a "
+            "domain of its own), and nothing else notices",
+        cmdline=HV_CMDLINE + " domu=2:mem=2000M",
+        modules=[(GUEST, "mode=control rounds=1 target=hv"), (GUEST, ""), (GUEST, "")],
+        expect=[
+            r"domain 1: memory: cannot get 512000 frames for the domain \(error -12\)",
+            r"domain 1: not started",
+            r"PASS control.build: domain \d+: guest-pv 0.1",
+            r"PASS control.ring: 200 requests and 200 responses verified",
+            r"control: \d+ passed, 0 failed",
+            r"guest-pv: powering off",
+        ],
+        forbid=FORBID + [r"domain 1: starting at"],
+        exit=0,
+        timeout=120,
     ),
     Scenario(
         name="control_hv_churn",
