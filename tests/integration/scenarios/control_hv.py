@@ -152,6 +152,7 @@ SCENARIOS = [
         modules=[(GUEST, "mode=control rounds=1 target=hv"), (GUEST, ""), (GUEST, "")],
         expect=[
             r"domain 1: memory: cannot get 512000 frames for the domain \(error -12\)",
+            r"domain 1: destroyed half built; (\d+) frames free before it, \1 after\r?\n",
             r"domain 1: not started",
             r"PASS control.build: domain \d+: guest-pv 0.1",
             r"PASS control.ring: 200 requests and 200 responses verified",
