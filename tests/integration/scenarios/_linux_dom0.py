@@ -57,6 +57,9 @@ HV_CMDLINE = ("console=com1 com1=115200,8n1 loglvl=info exit_port=0xf4 "
 # What the answers must say (checked on the whole log at the end).
 XEN_DEVICES = ["evtchn", "gntdev", "gntalloc", "privcmd"]
 DMESG_BAD = "BUG|WARNING|Oops|Call Trace"
+# dom0's MemTotal on Debian's Xen 4.17 with this DOM0_MEM_MB (linux_dom0_xen
+# shows it): measure it again if either changes.
+XEN_MEMTOTAL_KB = 399024
 
 
 def dom0_cmdline():
@@ -168,8 +171,10 @@ def conversation(keys, commands=CONVERSATION):
     return steps, expect
 
 
-FORBID = [r"dom0: FAILED", r"Kernel panic", r"(?m)^\S*Oops", r"hvctl: ",
-          r"xenstore: ", r"(?m)^-?sh: .*not found"]
+# The dmesg count (B=0) is taken early; the kernel's console shows what
+# comes later (xenbus, sysrq, shutdown), so its warnings are caught here.
+FORBID = [r"dom0: FAILED", r"Kernel panic", r"(?m)^\S*Oops", r"\] (WARNING|BUG): ",
+          r"Call Trace:", r"cut here \]", r"hvctl: ", r"xenstore: ", r"(?m)^-?sh: .*not found"]
 
 
 def check_answers(text):
@@ -190,10 +195,12 @@ def check_answers(text):
     if not m:
         return "no MemTotal line"
     kb = int(m.group(1))
-    # dom0_mem is what the domain gets; the kernel keeps part of it (on
-    # Xen 4.17 with 512M: 399024 kB, the 64 MiB swiotlb among it).
-    if not (DOM0_MEM_MB * 1024 * 0.60 <= kb <= DOM0_MEM_MB * 1024):
-        return f"MemTotal {kb} kB is not within 60-100% of dom0_mem={DOM0_MEM_MB}M"
+    # dom0_mem is what the domain gets; the kernel keeps part of it. Xen
+    # 4.17 (the oracle) gives 399024 kB with 512M (the 64 MiB swiotlb among
+    # it): hv must give the same within 1%, or its memory setup differs.
+    want = XEN_MEMTOTAL_KB
+    if abs(kb - want) > want // 100:
+        return f"MemTotal {kb} kB, Xen gives {want} kB for dom0_mem={DOM0_MEM_MB}M (1% allowed)"
     return None
 
 
