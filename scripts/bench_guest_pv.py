@@ -11,6 +11,7 @@ Boots guest-pv (mode=bench) as dom0 on each hypervisor under the same QEMU,
           emulated instruction, so a figure is the exact, repeatable path
           length of the operation (hypervisor included).
 
+Exits 1 when any figure is missing or failed or a boot went wrong.
 Prints each benchmark's median over the boots (each boot already reports a
 median of batches) and the hv/Xen ratio (lower is better for hv). A figure
 a hypervisor did not produce is shown as `failed` (the guest printed
@@ -103,6 +104,7 @@ def main():
             subprocess.run(["bash", os.path.join(TOP, "scripts", "mkiso.sh"),
                             isos[name + "-domu"], image, cmdline, guest,
                             f"mode=bench_domu target={name}", guest, ""], check=True)
+        bad = False
         for mode in ("tcg", "icount"):
             results = {"hv": {}, "xen": {}}
             failures = {"hv": {}, "xen": {}}
@@ -128,11 +130,15 @@ def main():
                 both = isinstance(hv, (int, float)) and isinstance(xen, (int, float)) and xen
                 ratio = f"{hv / xen:.2f}" if both else "n/a"
                 print(f"bench {mode} {k:36s} hv={hv!s:>10} xen={xen!s:>10} hv/xen={ratio}")
+                bad |= not both
             for side in ("hv", "xen"):
                 for k, why in sorted(failures[side].items()):
                     print(f"  {side}: {k} failed: {why}")
             for p in sorted(set(problems)):
                 print(f"  {p}")
+            bad |= bool(problems)
+    # A hole in the table is a failure of `make bench`, not a footnote.
+    sys.exit(1 if bad else 0)
 
 
 if __name__ == "__main__":

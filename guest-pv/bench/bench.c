@@ -37,11 +37,26 @@ static void report_failed(const char *name, const char *why, long rc)
 	printf("bench %s failed: %s (%ld)\n", name, why, rc);
 }
 
+/*
+ * A figure is only worth printing if the operation did its job: a
+ * hypercall that fails fast would look like a fast hypercall.
+ */
+static bool null_hypercall_works(const char *name, long version)
+{
+	if (version >= 0x00030000)	/* major.minor, Xen 3.0 or later */
+		return true;
+	report_failed(name, "xen_version(XENVER_version)", version);
+	return false;
+}
+
 /* xen_version(XENVER_version) round trip through the hypercall page. */
 static void bench_null_hypercall(void)
 {
 	uint64_t per_op[BATCHES];
 
+	if (!null_hypercall_works("null_hypercall_cycles",
+				  HYPERVISOR_xen_version(XENVER_version, NULL)))
+		return;
 	for (unsigned int b = 0; b < BATCHES; b++) {
 		uint64_t t0 = rdtsc();
 
@@ -57,6 +72,9 @@ static void bench_null_hypercall_direct(void)
 {
 	uint64_t per_op[BATCHES];
 
+	if (!null_hypercall_works("null_hypercall_direct_cycles",
+				  hypercall_direct(__HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0)))
+		return;
 	for (unsigned int b = 0; b < BATCHES; b++) {
 		uint64_t t0 = rdtsc();
 
@@ -72,6 +90,7 @@ static void bench_int3_roundtrip(void)
 {
 	uint64_t per_op[BATCHES];
 
+	trap_record_reset();
 	trap_expect(3);
 	for (unsigned int b = 0; b < BATCHES; b++) {
 		uint64_t t0 = rdtsc();
@@ -81,6 +100,11 @@ static void bench_int3_roundtrip(void)
 		per_op[b] = (rdtsc() - t0) / (ITERS / 10);
 	}
 	trap_expect_none();
+	/* Every int3 must have reached our handler: hv may not swallow one. */
+	if (last_trap.count != BATCHES * (ITERS / 10) || last_trap.vector != 3) {
+		report_failed("int3_bounce_iret_cycles", "int3s delivered", last_trap.count);
+		return;
+	}
 	report("int3_bounce_iret_cycles", per_op);
 }
 
@@ -95,11 +119,18 @@ static void bench_evtchn_loopback(void)
 	struct evtchn_bind_interdomain bi = { .remote_dom = DOMID_SELF };
 	uint64_t per_op[BATCHES];
 
-	if (!shared_info || HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au))
+	long rc = shared_info ? HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au) : -1;
+
+	if (rc) {
+		report_failed("evtchn_loopback_roundtrip_cycles", "alloc_unbound", rc);
 		return;
+	}
 	bi.remote_port = au.port;
-	if (HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &bi))
+	rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &bi);
+	if (rc) {
+		report_failed("evtchn_loopback_roundtrip_cycles", "bind_interdomain", rc);
 		return;
+	}
 	for (unsigned int b = 0; b < BATCHES; b++) {
 		uint64_t t0 = rdtsc();
 
