@@ -11,8 +11,12 @@
  *   - name another domain in mmu_update/mmuext_op, grant maps, event
  *     channels and reservations.
  *
- * mode=guard (dom0): fill memory with a pattern, sleep while the attacker
- * works, then check every byte. Together: the isolation scenario.
+ * mode=guard (dom0): offer live targets first (a page granted read-only to
+ * the attacker, one granted to another domain, a port offered to another
+ * domain), fill memory with a pattern, sleep while the attacker works,
+ * then check every byte. Together: the isolation scenario. The attacker
+ * first maps the read-only grant read-only, which must work: it shows the
+ * targets are there, so their refusals mean something.
  */
 #include <guest/arch.h>
 #include <guest/hypercall.h>
@@ -23,6 +27,8 @@
 #include <public/sched.h>
 #include <public/vcpu.h>
 
+#include "../tests/frames.h"
+
 #define P 0x001UL
 #define RW 0x002UL
 #define US 0x004UL
@@ -31,12 +37,13 @@
 static uint8_t target[PAGE_SIZE] __aligned(PAGE_SIZE);
 static unsigned long attempts, breaches;
 
-static const volatile uint64_t *const m2p = (const volatile uint64_t *)MACH2PHYS_VIRT_START;
+/* What mode=guard offers (dom0's grant refs; its port is whatever it gets). */
+#define GUARD_REF_RO_TO_ATTACKER  6
+#define GUARD_REF_TO_OTHER        5
+#define ATTACKER                  1
+#define OTHER_DOMAIN              2	/* not running: grants to it are no one's */
 
-static uint64_t own_mfn(const void *va)
-{
-	return p2m[((uint64_t)va - VIRT_BASE) >> PAGE_SHIFT];
-}
+static const volatile uint64_t *const m2p = (const volatile uint64_t *)MACH2PHYS_VIRT_START;
 
 /* Our frames, sorted, for a quick "is it ours?". */
 #define MAX_OWN 65536
@@ -91,8 +98,8 @@ static uint64_t *table_va(uint64_t mfn)
 	return (uint64_t *)(VIRT_BASE + (m2p[mfn] << PAGE_SHIFT));
 }
 
-/* The L1 entry that maps va (initial region), and its machine address. */
-static uint64_t *l1e_of(const void *va, uint64_t *maddr)
+/* The L1 entry that maps va (initial region) through its read-only mapping, and its machine address. */
+static uint64_t *l1e_ptr(const void *va, uint64_t *maddr)
 {
 	uint64_t v = (uint64_t)va, mfn = read_cr3() >> PAGE_SHIFT;
 
@@ -105,7 +112,7 @@ static uint64_t *l1e_of(const void *va, uint64_t *maddr)
 static void map_foreign_frames(void)
 {
 	uint64_t max = (uint64_t)HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL), addr;
-	uint64_t *pte = l1e_of(target, &addr), orig = *pte;
+	uint64_t *pte = l1e_ptr(target, &addr), orig = *pte;
 	unsigned int tried = 0;
 
 	/* Frames all over memory: every one not ours must be refused. */
@@ -141,12 +148,12 @@ static void reach_hv_tables(void)
 	/* Our own L4 writable would let us write any entry. */
 	expect_refused("mapping our L4 writable", l4,
 		       HYPERVISOR_update_va_mapping((uint64_t)target, (l4 << 12) | P | RW | US, UVMF_INVLPG));
-	HYPERVISOR_update_va_mapping((uint64_t)target, (own_mfn(target) << 12) | P | RW | US, UVMF_INVLPG);
+	HYPERVISOR_update_va_mapping((uint64_t)target, (va_to_mfn(target) << 12) | P | RW | US, UVMF_INVLPG);
 }
 
 static void write_page_table_directly(uint64_t foreign)
 {
-	uint64_t addr, *pte = l1e_of(target, &addr), orig = *pte;
+	uint64_t addr, *pte = l1e_ptr(target, &addr), orig = *pte;
 
 	/* Without the assist the L1 is plainly read-only: the write faults. */
 	attempts++;
@@ -155,7 +162,10 @@ static void write_page_table_directly(uint64_t foreign)
 		printf("guest-pv: attack: BREACH: direct page-table write took\n");
 	}
 	/* With it, hv checks the write like any update and refuses this one. */
-	HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables);
+	if (HYPERVISOR_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables)) {
+		printf("guest-pv: attack: SETUP FAILED: writable_pagetables assist refused\n");
+		return;
+	}
 	attempts++;
 	if (probe_write_u64(pte, (foreign << 12) | P | RW | US) || *pte != orig) {
 		breaches++;
@@ -183,7 +193,12 @@ static void name_other_domains(uint64_t foreign)
 		};
 
 		HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &m, 1);
-		expect_refused("mapping dom0's grant", ref, m.status);
+		expect_refused("mapping dom0's grant writable", ref, m.status);
+		if (ref == GUARD_REF_RO_TO_ATTACKER)
+			continue;		/* ours to map read-only: the control */
+		m.flags = GNTMAP_host_map | GNTMAP_readonly;
+		HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &m, 1);
+		expect_refused("mapping dom0's grant read-only", ref, m.status);
 	}
 	for (uint32_t port = 1; port < 16; port++) {
 		bi.remote_port = port;
@@ -204,6 +219,37 @@ static void name_other_domains(uint64_t foreign)
 	}
 }
 
+/*
+ * The control: dom0's read-only grant to us maps read-only (waiting until
+ * the guard has made it), reads the guard's pattern, and unmaps. False if
+ * it never works: then the refusals below would prove nothing.
+ */
+static bool map_offered_grant(void)
+{
+	struct gnttab_map_grant_ref m = {
+		.host_addr = (uint64_t)target, .flags = GNTMAP_host_map | GNTMAP_readonly,
+		.ref = GUARD_REF_RO_TO_ATTACKER, .dom = 0,
+	};
+	struct gnttab_unmap_grant_ref u = { .host_addr = (uint64_t)target };
+	uint64_t deadline = now_ns() + 5000000000UL, word;
+
+	do {
+		HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &m, 1);
+		if (m.status == GNTST_okay)
+			break;
+		HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+	} while (now_ns() < deadline);
+	if (m.status != GNTST_okay)
+		return false;
+	word = *(volatile uint64_t *)target;
+	u.handle = m.handle;
+	HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
+	HYPERVISOR_update_va_mapping((uint64_t)target, (va_to_mfn(target) << 12) | P | RW | US,
+				     UVMF_INVLPG);
+	printf("guest-pv: attack: control: dom0's read-only grant maps read-only (%#lx)\n", word);
+	return u.status == GNTST_okay;
+}
+
 void attack_run(void)
 {
 	uint64_t max = (uint64_t)HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL), foreign = 0;
@@ -213,6 +259,12 @@ void attack_run(void)
 	for (uint64_t mfn = max / 2; mfn > 0x100 && !foreign; mfn--)
 		if (!is_own(mfn) && m2p[mfn] != ~0UL)
 			foreign = mfn;		/* someone's RAM frame */
+	if (!foreign || !map_offered_grant()) {
+		printf("guest-pv: attack: SETUP FAILED: %s\n",
+		       foreign ? "dom0's read-only grant never mapped" : "no foreign frame found");
+		return;
+	}
+	printf("guest-pv: attack: foreign frame %#lx\n", foreign);
 	map_foreign_frames();
 	reach_hv_tables();
 	write_page_table_directly(foreign);
@@ -229,12 +281,20 @@ static uint64_t guarded[GUARD_PAGES][PAGE_SIZE / 8] __aligned(PAGE_SIZE);
 
 void guard_run(void)
 {
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = OTHER_DOMAIN };
 	unsigned long bad = 0;
 
 	for (unsigned int p = 0; p < GUARD_PAGES; p++)
 		for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
 			guarded[p][i] = 0x5a5a000000000000UL | ((uint64_t)p << 16) | i;
-	printf("guest-pv: guard: %u pages filled\n", GUARD_PAGES);
+	if (!grant_entries() || HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au))
+		panic("guard: cannot offer the attacker its targets");
+	grant_page(GUARD_REF_RO_TO_ATTACKER, guarded[0], ATTACKER, GTF_permit_access | GTF_readonly);
+	grant_page(GUARD_REF_TO_OTHER, guarded[1], OTHER_DOMAIN, GTF_permit_access);
+	printf("guest-pv: guard: %u pages filled; ref %u granted read-only to domain %u, ref %u "
+	       "to domain %u, port %u offered to domain %u\n", GUARD_PAGES,
+	       GUARD_REF_RO_TO_ATTACKER, ATTACKER, GUARD_REF_TO_OTHER, OTHER_DOMAIN, au.port,
+	       OTHER_DOMAIN);
 	sleep_run();			/* ms= on the command line */
 	for (unsigned int p = 0; p < GUARD_PAGES; p++)
 		for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
