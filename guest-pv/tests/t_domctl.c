@@ -453,6 +453,37 @@ TEST(domctl, vcpu_context)
 	ctxt.gdt_ents = FIRST_RESERVED_GDT_ENTRY + 1;
 	CHECK_RC("too many GDT entries", -XEN_EINVAL, set_context(dom, 0, &ctxt));
 	ctxt.gdt_ents = 0;
+	/* Every other field is checked too, before anything changes. */
+	ctxt.ldt_ents = 1;
+	ctxt.ldt_base = 0xffff830000000000UL;		/* hv's direct map */
+	CHECK_RC("an LDT in hv's range", -XEN_EINVAL, set_context(dom, 0, &ctxt));
+	ctxt.ldt_base = 0xffffffff80000800UL;
+	CHECK_RC("an LDT not page aligned", -XEN_EINVAL, set_context(dom, 0, &ctxt));
+	ctxt.ldt_base = 0xffffffff80000000UL;
+	ctxt.ldt_ents = 8193;
+	CHECK_RC("an LDT of 8193 entries", -XEN_EINVAL, set_context(dom, 0, &ctxt));
+	ctxt.ldt_ents = 0x100000001UL;
+	CHECK_RC("an LDT of 2^32 + 1 entries", -XEN_EINVAL, set_context(dom, 0, &ctxt));
+	ctxt.ldt_ents = 0;
+	ctxt.ldt_base = 0;
+	ctxt.vm_assist = 1UL << 40;
+	CHECK_RC("an unknown vm_assist", -XEN_EINVAL, set_context(dom, 0, &ctxt));
+	ctxt.vm_assist = 0;
+	ctxt.event_callback_eip = 0x0000800000000000UL;
+	CHECK_RC("a non-canonical event callback", -XEN_EINVAL, set_context(dom, 0, &ctxt));
+	ctxt.event_callback_eip = 0;
+	ctxt.trap_ctxt[14].address = 0x8000000000000000UL;
+	CHECK_RC("a non-canonical trap handler", -XEN_EINVAL, set_context(dom, 0, &ctxt));
+	ctxt.trap_ctxt[14].address = 0;
+	ctxt.ctrlreg[3] = l4 << PAGE_SHIFT;
+	ctxt.ctrlreg[1] = own_mfn(ctxt_ro) << PAGE_SHIFT;
+	CHECK(set_context(dom, 0, &ctxt) < 0, "dom0's own frame accepted as the domain's user L4");
+	ctxt.ctrlreg[1] = 0;
+	ctxt.gdt_ents = 16;
+	ctxt.gdt_frames[0] = own_mfn(ctxt_ro);
+	CHECK(set_context(dom, 0, &ctxt) < 0, "dom0's own frame accepted as the domain's GDT");
+	ctxt.gdt_ents = 0;
+	ctxt.gdt_frames[0] = 0;
 	/* CR3 must be one of the domain's frames that can be an L4. */
 	ctxt.ctrlreg[3] = own_mfn(ctxt_ro) << PAGE_SHIFT;
 	CHECK(set_context(dom, 0, &ctxt) < 0, "dom0's own frame accepted as the domain's CR3");

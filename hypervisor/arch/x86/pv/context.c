@@ -107,7 +107,7 @@ long arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c)
 
 	if (!(c->flags & VGCF_in_kernel) || !context_addresses_ok(c) ||
 	    c->gdt_ents > FIRST_RESERVED_GDT_ENTRY || (c->vm_assist & ~PV64_VALID_ASSISTS) ||
-	    c->ldt_ents > 8192 || (c->ldt_ents && (c->ldt_base & (PAGE_SIZE - 1))))
+	    c->ldt_ents > UINT32_MAX || !pv_ldt_ok(c->ldt_base, (unsigned int)c->ldt_ents))
 		return -EINVAL;
 	rc = frame_get_and_type(cr3, d, FT_L4);
 	if (rc)
@@ -120,13 +120,18 @@ long arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c)
 	arch_vcpu_release(v);
 	v->kernel_l4 = cr3;
 	v->user_l4 = ucr3;
-	d->vm_assist = c->vm_assist;
+	/* The assists are the domain's: vCPU 0's context sets them, as on Xen
+	 * (Linux brings its other vCPUs up with vm_assist 0). */
+	if (v->id == 0)
+		d->vm_assist = c->vm_assist;
 	if (!(d->vm_assist & (1UL << VMASST_TYPE_m2p_strict)))
 		l4_m2p_slot(frame_contents(cr3), true);
 	rc = pv_set_gdt(v, c->gdt_frames, (unsigned int)c->gdt_ents);
 	if (rc)
 		return rc;		/* the page tables stay: a GDT can be set later */
-	pv_set_ldt(v, c->ldt_base, (unsigned int)c->ldt_ents);
+	rc = pv_set_ldt(v, c->ldt_base, (unsigned int)c->ldt_ents);
+	if (rc)
+		return rc;		/* not reached: checked above, before anything changed */
 
 	memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.r15 = r->r15; v->regs.r14 = r->r14; v->regs.r13 = r->r13; v->regs.r12 = r->r12;

@@ -189,10 +189,15 @@ static void load_ldt(const struct vcpu *v)
 	ldt_load(LDT_WINDOW_VIRT, v->ldt_ents);
 }
 
+bool pv_ldt_ok(uint64_t base, unsigned int entries)
+{
+	return entries <= LDT_MAX_ENTRIES &&
+	       (!entries || (!(base & (PAGE_SIZE - 1)) && guest_range_ok(base, 1)));
+}
+
 long pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int entries)
 {
-	if (entries > LDT_MAX_ENTRIES ||
-	    (entries && ((base & (PAGE_SIZE - 1)) || !guest_range_ok(base, 1) || !is_canonical(base))))
+	if (!pv_ldt_ok(base, entries))
 		return -EINVAL;
 	if (!entries)
 		base = 0;

@@ -24,6 +24,8 @@ uint64_t *guest_kernel_l1e(const struct vcpu *v, uint64_t va, uint64_t *l1_mfn);
 bool pv_emulate_pt_write(struct cpu_regs *regs, uint64_t addr);
 /* Descriptor tables (pv/descriptor_tables.c). */
 void pv_descriptor_tables_init(void);
+/* An LDT of `entries` at base is one pv_set_ldt takes (aligned, in guest space). */
+bool pv_ldt_ok(uint64_t base, unsigned int entries);
 long pv_set_ldt(struct vcpu *v, uint64_t base, unsigned int entries);
 long pv_set_gdt(struct vcpu *v, const uint64_t *frames, unsigned int entries);
 void pv_destroy_ldt_mappings(struct vcpu *v);
