@@ -377,6 +377,18 @@ START_TEST(test_descriptors)
 	d = 0x0000ec0000000000UL | ((uint64_t)FLAT_KERNEL_CS << 16);
 	ck_assert(check_descriptor(&d));
 	ck_assert_uint_eq((d >> 45) & 3, 0);
+	ck_assert_uint_eq((d >> 16) & 3, 3);			/* DPL 3 kept in the RPL */
+	/* Checked again (a descriptor page revalidated): nothing changes. */
+	{
+		uint64_t once = d;
+
+		ck_assert(check_descriptor(&d));
+		ck_assert_uint_eq(d, once);
+	}
+	/* A gate asked for with DPL 0 means the guest kernel's ring: RPL 3 too. */
+	d = 0x00008c0000000000UL | ((uint64_t)FLAT_KERNEL_CS << 16);
+	ck_assert(check_descriptor(&d));
+	ck_assert_uint_eq((d >> 16) & 3, 3);
 	d = 0x0000ec0000000000UL | (0xe008UL << 16);
 	ck_assert(!check_descriptor(&d));
 

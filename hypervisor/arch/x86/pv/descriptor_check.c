@@ -43,9 +43,13 @@ bool check_descriptor(uint64_t *desc)
 	/*
 	 * DPL 0: any use of the gate traps (#GP names it), since a ring-3
 	 * kernel cannot be entered through one. The requested DPL is kept in
-	 * the target selector's RPL, as Xen does.
+	 * the target selector's RPL, as Xen does, DPL 0 meaning the guest
+	 * kernel's ring 3 first: so a gate checked again (its page revalidated
+	 * after its type went and came back) reads DPL 0 and stays as it was.
 	 */
 	dpl = (b & SEG_DPL) >> 13;
+	if (!dpl)
+		dpl = 3;
 	b &= ~SEG_DPL;
 	a = (a & 0xffffu) | ((cs & ~3u) | dpl) << 16;
 	if (b & 0xff)
