@@ -262,6 +262,20 @@ TEST(descriptor, ldt_load_selector)
 	CHECK(probe_load_es(0), "loading a null %%es faulted");
 	/* In use as an LDT page, the frame takes no writable mapping. */
 	CHECK_RC("map the LDT frame writable", -XEN_EBUSY, frame_map_rw(l));
+	/*
+	 * The hypervisor's LDT window is its own: the guest reading it is a
+	 * plain #PF at that address (never a way to make it map the page).
+	 */
+	if (target_hypervisor()) {
+		/* vCPU 0's LDT: Xen's per-domain area + 64 KiB, hv's GDT window + 64 KiB. */
+		uint64_t window = !strcmp(target_hypervisor(), "xen") ?
+				  0xffff820000010000UL : 0xffff82c000010000UL, v;
+
+		CHECK(!probe_read_u64((const volatile uint64_t *)window, &v),
+		      "the LDT window was readable from the guest");
+		CHECK_EQ("#PF", 14, last_trap.vector);
+		CHECK_EQ("#PF at the window", window, last_trap.cr2);
+	}
 	CHECK_RC("drop the LDT", 0, mmuext(MMUEXT_SET_LDT, 0, 0));
 	CHECK(frame_free(l), "the LDT frame stayed typed");
 }

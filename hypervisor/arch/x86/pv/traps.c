@@ -196,8 +196,13 @@ static void guest_exception(struct cpu_regs *regs)
 	case TRAP_PF: {
 		uint64_t cr2 = read_cr2(), at;
 
-		/* The CPU reached an LDT page hv maps only on first use. */
-		if (cr2 >= LDT_WINDOW_VIRT && cr2 < LDT_WINDOW_VIRT + 16 * PAGE_SIZE) {
+		/*
+		 * The CPU reached an LDT page hv maps only on first use: its own
+		 * descriptor reads are supervisor accesses; the guest touching the
+		 * window itself (U set) gets an ordinary #PF there.
+		 */
+		if (cr2 >= LDT_WINDOW_VIRT && cr2 < LDT_WINDOW_VIRT + 16 * PAGE_SIZE &&
+		    !(ec & PFEC_U)) {
 			if (!(ec & PFEC_RSVD) && pv_map_ldt_page(regs, cr2, &at))
 				return;
 			cr2 = at;
