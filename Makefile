@@ -1,4 +1,5 @@
-# hv — top-level build. `make` builds everything, `make run` boots hv in
+# hv — top-level build. `make` builds every component (`make iso` and
+# `make dom0` the boot payloads), `make run` boots hv in
 # QEMU, `make test` runs the unit and integration tests, `make bench` the
 # benchmarks. Knobs live in Config.mk.
 
