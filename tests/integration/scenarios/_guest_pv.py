@@ -71,6 +71,47 @@ def at_least(n):
     return "(?:" + "|".join(alts) + ")"
 
 
+# A test's SKIP line, dom0's or a domU's ("(d3) SKIP group.name: why").
+SKIP_LINE = re.compile(r"(?m)^(?:\(d\d+\) )?SKIP (\S+): ([^\r\n]*)")
+
+# Why a test may skip where it is not meant to run. Anything else (an empty
+# frame pool, a set-up that failed) is a hidden failure.
+SKIP_REASONS = {
+    "hv_only": "only meaningful on hv",
+    "xen_only": "only meaningful on xen",
+    "domu_only": "dom0 may use the control interface",
+    "dom0_control": "the control interface is dom0's",
+    "dom0_grants": "grants to itself need the domain's own id: dom0 only",
+    "dom0_grantee": "a grant names its grantee's domid; only dom0 knows its own",
+    "dom0_cmdline": "the hypervisor command line is for the initial domain",
+    "dom0_memory_map": "needs the host memory map to find a frame that is not ours",
+    "domu_max_far": "maximum_reservation",
+}
+
+
+def skips_only(*kinds):
+    """check=: every SKIP gives one of SKIP_REASONS[kinds]."""
+    reasons = tuple(SKIP_REASONS[k] for k in kinds)
+
+    def check(text):
+        for m in SKIP_LINE.finditer(text):
+            if not m.group(2).startswith(reasons):
+                return f"{m.group(1)} skipped for an unexpected reason: {m.group(2)!r}"
+        return None
+    return check
+
+
+def all_checks(*checks):
+    """check=: the first failure of several checks."""
+    def check(text):
+        for c in checks:
+            why = c(text)
+            if why:
+                return why
+        return None
+    return check
+
+
 def fetch_xen(build, sdir):
     """prepare hook: make sure $BUILD/xen/xen.gz exists (cached, locked)."""
     subprocess.run(["bash", os.path.join(TOP, "scripts", "fetch-xen.sh"), build],
@@ -79,11 +120,11 @@ def fetch_xen(build, sdir):
 
 def guest_pv_scenario(name, hypervisor, cmdline, guest_cmdline="", max_skipped=0,
                       end=None, exit=None, timeout=120, prepare=None, forbid=(),
-                      memory="1G", doc="", tests=None):
+                      memory="1G", doc="", tests=None, skips=()):
     """guest-pv runs its whole suite (or the groups in `tests`, a list of
-    guest-pv tests= globs): every selected test runs, none fails, and at
-    most max_skipped are skipped (tests tied to one hypervisor skip
-    elsewhere)."""
+    guest-pv tests= globs): every selected test runs, none fails, at most
+    max_skipped are skipped (tests tied to one hypervisor skip elsewhere),
+    each for one of the SKIP_REASONS named in `skips`."""
     everything = count_tests()
     total = count_tests(tests)
     if tests:
@@ -100,6 +141,7 @@ def guest_pv_scenario(name, hypervisor, cmdline, guest_cmdline="", max_skipped=0
             r"guest-pv: powering off",
         ],
         forbid=[r"(?m)^FAIL ", r"guest-pv: PANIC", r"guest-pv: unexpected exception"] + list(forbid),
+        check=skips_only(*skips),
         end=end,
         exit=exit,
         timeout=timeout,

@@ -98,9 +98,9 @@ SCENARIOS = [
         cmdline=HV_CMDLINE,
         guest_cmdline="target=hv",
         # xen_version.version_is_4_17 runs on Xen only; domctl.domu_refused in a
-        # domU; domctl_bugs.* (hv's known control-interface bugs) only with
-        # bugs=1, in control_hv_domctl_bugs.
+        # domU.
         max_skipped=1 + count_tests(["domctl.domu_refused"]),
+        skips=("xen_only", "domu_only"),
         exit=0,
         forbid=[r"hv PANIC", r"crashed"],
         doc="guest-pv's whole ABI suite passes as dom0 on hv, as on Xen 4.17",

@@ -22,6 +22,7 @@ SCENARIOS = [
         cmdline=XEN_CMDLINE,
         guest_cmdline="target=xen",
         max_skipped=count_tests(HV_ONLY_TESTS),
+        skips=("hv_only",),
         end=XEN_END,
         forbid=XEN_FORBID,
         prepare=fetch_xen,
