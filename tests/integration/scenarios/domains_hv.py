@@ -51,6 +51,18 @@ def share_check(dom, total_s, max_share):
 
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 
+
+def hammers_check(text):
+    """Both hammers got the CPU: domain 1 says so itself; domain 2 (all=1)
+    may wreck its own console or itself, so its CPU time (or its crash)
+    speaks for it. And nobody got more CPU than the 4 s run had."""
+    t = cpu_seconds(text)
+    if sum(t.values()) >= 4.6:
+        return f"CPU times {t} add up to more than the 4 s run"
+    if t.get(2, 0) < 0.2 and "domain 2 crashed" not in text:
+        return f"domain 2 (hammer all=1) neither ran nor crashed: CPU times {t}"
+    return None
+
 SCENARIOS = [
     Scenario(
         name="domains_hostile_hypercalls",
@@ -62,8 +74,7 @@ SCENARIOS = [
         expect=[r"\(d1\) guest-pv: hammer: 20000 calls", r"guest-pv: sleep: woke up",
                 r"domain 0 shut down: poweroff"],
         forbid=[r"domain 1 crashed", r"domain 0 crashed"],
-        check=lambda text: None if sum(cpu_seconds(text).values()) < 4.6 else
-        f"CPU times {cpu_seconds(text)} add up to more than the 4 s run",
+        check=hammers_check,
         exit=0,
         timeout=120,
     ),
@@ -127,7 +138,8 @@ SCENARIOS = [
         modules=[(GUEST, "mode=sleep ms=1500"), (GUEST, "mode=spin"), (GUEST, "mode=spin")],
         expect=[r"guest-pv: sleep: woke up", r"sched: domain 1 ran .*cap 25%"],
         forbid=[r"crashed"],
-        check=share_check(1, 1.5, 0.30),
+        # Under -icount the share is exact (25.3% today): 27% still catches a loose cap.
+        check=share_check(1, 1.5, 0.27),
         qemu_args=ICOUNT,
         exit=0,
         timeout=90,
