@@ -4,7 +4,8 @@
  * Linux's privcmd driver passes a hypercall from dom0 user space to the
  * hypervisor: ioctl IOCTL_PRIVCMD_HYPERCALL with {op, arg[5]} (Linux's
  * include/uapi/xen/privcmd.h; the layout and number are restated here).
- * The ioctl returns the hypervisor's result, or -1 with errno = -result.
+ * The ioctl returns the hypervisor's result, or -1 with errno = -result;
+ * only ENOTTY means the descriptor is not privcmd at all.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -125,7 +126,12 @@ long hv_hypercall(struct hv_handle *h, const struct hv_hypercall *call)
 	if (rc >= 0)
 		return rc;
 	e = errno;
-	if (e == ENOTTY || e == EINVAL)
+	/*
+	 * A device without the ioctl (/dev/null, a regular file) says
+	 * ENOTTY. EINVAL is no such sign: privcmd hands back the
+	 * hypervisor's -EINVAL as its own, and hv says it often.
+	 */
+	if (e == ENOTTY)
 		return hv_set_error(h, -e, "%s is not a privcmd device "
 				    "(ioctl: %s)", h->path, strerror(e));
 	return hv_set_error(h, -e, "hypercall %llu: %s",
