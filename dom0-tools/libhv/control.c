@@ -304,6 +304,10 @@ int hv_populate_physmap(struct hv_handle *h, uint16_t dom, uint64_t *list, size_
 	snprintf(what, sizeof(what), "populate_physmap (domain %u, %zu pages)", dom, n);
 	rc = hv_call(h, what, __HYPERVISOR_memory_op, XENMEM_populate_physmap,
 		     (uint64_t)(uintptr_t)r, 0, 0, 0);
+	/* The count is the hypervisor's word: more than asked is not believed. */
+	if (rc >= 0 && (size_t)rc > n)
+		rc = hv_set_error(h, -EIO, "populate_physmap (domain %u): %ld pages reported "
+				  "for %zu asked", dom, rc, n);
 	if (rc >= 0)
 		memcpy(list, extents, (size_t)rc * sizeof(*list));
 	hv_buffer_free(h, r, size);
