@@ -995,6 +995,26 @@ static void linux_at(uint64_t vstart)
 	build(&E);
 }
 
+/*
+ * The domain maps PFN n at VIRT_BASE + n * 4 KiB: a VIRT_BASE inside a
+ * page has no PFN 0 to start from.
+ */
+START_TEST(test_virt_base_unaligned)
+{
+	linux_like(&E);
+	set_num(&E, XEN_ELFNOTE_VIRT_BASE, VB + 0x800, 8);
+	build(&E);
+	REFUSED("VIRT_BASE 0xffffffff80000800 is not page aligned");
+	set_num(&E, XEN_ELFNOTE_VIRT_BASE, VB + 0xfff, 8);
+	build(&E);
+	REFUSED("is not page aligned");
+	/* Any page will do, not only a 2 MiB one. */
+	linux_at(VB + MB16 + 0x1000);
+	ACCEPTED();
+	ck_assert_uint_eq(img.virt_base, VB + 0x1000);
+}
+END_TEST
+
 START_TEST(test_image_in_hv_range)
 {
 	linux_at(0xffff800000000000ULL);
@@ -1219,6 +1239,7 @@ static Suite *elf_suite(void)
 	tcase_add_test(tc, test_supported_features);
 	tcase_add_test(tc, test_entry_outside);
 	tcase_add_test(tc, test_hypercall_page);
+	tcase_add_test(tc, test_virt_base_unaligned);
 	tcase_add_test(tc, test_image_in_hv_range);
 	tcase_add_test(tc, test_non_canonical);
 	tcase_add_test(tc, test_init_p2m);
