@@ -122,6 +122,62 @@ START_TEST(test_data_shapes)
 }
 END_TEST
 
+/*
+ * Whether a one-block .xz file has an LZMA chunk that resets the state
+ * but keeps the properties (control 0xa0-0xbf). Its chunks start after
+ * the stream header (12 bytes) and the block header.
+ */
+static bool has_state_reset_chunk(const uint8_t *z, size_t zn)
+{
+	size_t p = 12 + ((size_t)z[12] + 1) * 4;
+
+	while (p + 6 <= zn && z[p] != 0x00) {
+		unsigned int c = z[p];
+
+		if (c >= 0xa0 && c < 0xc0)
+			return true;
+		if (c < 0x80)
+			p += 3 + ((size_t)z[p + 1] << 8 | z[p + 2]) + 1;
+		else
+			p += (c >= 0xc0 ? 6 : 5) + ((size_t)z[p + 3] << 8 | z[p + 4]) + 1;
+	}
+	return false;
+}
+
+/*
+ * Text, incompressible data, text: xz(1) stores the middle uncompressed,
+ * and the LZMA chunk after stored ones resets the state (probabilities,
+ * state, reps) without new properties. A decoder that carried its model
+ * over would decode the last text wrong.
+ */
+START_TEST(test_state_reset_chunk)
+{
+	static const char opts[] = "--check=crc32 --x86 --lzma2";
+	const size_t t = 100000, r = 1 << 20, n = 2 * t + r;
+	uint8_t *text = data_text(2 * t, 10), *rnd = data_random(r, 11), *d = malloc(n), *z, *out;
+	struct xz_result res;
+	size_t zn;
+	int err;
+
+	ck_assert_ptr_nonnull(d);
+	memcpy(d, text, t);
+	memcpy(d + t, rnd, r);
+	memcpy(d + t + r, text + t, t);
+	z = xz_tool_compress(d, n, opts, &zn);
+	ck_assert_msg(has_state_reset_chunk(z, zn),
+		      "xz %s wrote no chunk with control 0xa0-0xbf: nothing is tested", opts);
+	err = decode(z, zn, n, &out, &res);
+	ck_assert_msg(err == XZ_OK, "error %d (%s) at %zu", err, res.reason, res.in_pos);
+	ck_assert_uint_eq(res.out_len, n);
+	ck_assert_msg(!memcmp(out, d, n), "output differs");
+	free(out);
+	free(z);
+	free(d);
+	free(rnd);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_x86_bcj_start_offsets)
 {
 	const size_t n = 200000;
@@ -949,6 +1005,7 @@ Suite *xz_suite(void)
 	tcase_add_test(tc, test_crc_vectors);
 	tcase_add_test(tc, test_option_sets);
 	tcase_add_test(tc, test_data_shapes);
+	tcase_add_test(tc, test_state_reset_chunk);
 	tcase_add_test(tc, test_x86_bcj_start_offsets);
 	tcase_add_test(tc, test_concatenated_streams_and_padding);
 	tcase_add_test(tc, test_output_buffer_limits);
