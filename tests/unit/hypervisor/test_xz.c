@@ -426,10 +426,12 @@ struct craft {
 	unsigned int nr_filters;
 	bool sizes;			/* put both sizes in the block header */
 	int64_t compressed_delta, uncompressed_delta;	/* ...off by this */
+	bool uncompressed_nonminimal;	/* ...spelled with a needless zero byte */
 	uint8_t block_flags_or, stream_flags_or, header_pad;
 	bool bad_header_crc, bad_check;
 	int64_t index_count_delta, index_size_delta;
 	bool index_nonminimal_vli;
+	bool index_long_vli;		/* a record count of 10 bytes */
 	int32_t backward_delta;
 	uint8_t footer_flags_xor;
 };
@@ -456,7 +458,12 @@ static uint8_t *craft(const struct craft *c, size_t *n)
 			   c->block_flags_or));
 	if (c->sizes) {
 		put_vli(&h, (uint64_t)((int64_t)c->lzma2_len + c->compressed_delta));
-		put_vli(&h, (uint64_t)((int64_t)c->plain_len + c->uncompressed_delta));
+		if (c->uncompressed_nonminimal) {
+			put8(&h, (uint8_t)(0x80 | c->plain_len));
+			put8(&h, 0x00);
+		} else {
+			put_vli(&h, (uint64_t)((int64_t)c->plain_len + c->uncompressed_delta));
+		}
 	}
 	put(&h, filters, filters_len);
 	if (c->header_pad)
@@ -486,6 +493,10 @@ static uint8_t *craft(const struct craft *c, size_t *n)
 	put8(&ix, 0);
 	if (c->index_nonminimal_vli) {
 		put8(&ix, 0x81);		/* 1, spelled with a needless zero byte */
+		put8(&ix, 0x00);
+	} else if (c->index_long_vli) {
+		for (int i = 0; i < 9; i++)	/* 1, then more bytes than a VLI may have */
+			put8(&ix, i ? 0x80 : 0x81);
 		put8(&ix, 0x00);
 	} else {
 		put_vli(&ix, (uint64_t)(1 + c->index_count_delta));
@@ -551,6 +562,10 @@ START_TEST(test_crafted_container)
 	static const uint8_t lzma2_big_dict[] = { 0x21, 0x01, 41 };
 	static const uint8_t lzma2_2props[] = { 0x21, 0x02, 0x10, 0x00 };
 	static const uint8_t props_overrun[] = { 0x21, 0x09, 0x10 };
+	static const uint8_t id_nonminimal[] = { 0xa1, 0x00, 0x01, 0x10 };
+	static const uint8_t props_size_nonminimal[] = { 0x21, 0x81, 0x00, 0x10 };
+	static const uint8_t x86_alone[] = { 0x04, 0x00 };
+	static const uint8_t x86_props_2[] = { 0x04, 0x02, 1, 2, 0x21, 0x01, 0x10 };
 
 	ck_assert_int_eq(decode_crafted(&c, 5, ""), XZ_OK);
 	t = c, t.check = 4;
@@ -602,6 +617,20 @@ START_TEST(test_crafted_container)
 	t = c, t.filters = props_overrun, t.filters_len = sizeof(props_overrun);
 	ck_assert_int_eq(decode_crafted(&t, 5, "block header: filter properties overrun the header"),
 			 XZ_ERR_CORRUPT);
+	t = c, t.filters = id_nonminimal, t.filters_len = sizeof(id_nonminimal);
+	ck_assert_int_eq(decode_crafted(&t, 5, "block header: malformed filter ID"), XZ_ERR_CORRUPT);
+	t = c, t.filters = props_size_nonminimal, t.filters_len = sizeof(props_size_nonminimal);
+	ck_assert_int_eq(decode_crafted(&t, 5, "block header: malformed filter properties size"),
+			 XZ_ERR_CORRUPT);
+	t = c, t.filters = x86_alone, t.filters_len = sizeof(x86_alone);
+	ck_assert_int_eq(decode_crafted(&t, 5, "block header: x86 BCJ is the last filter"),
+			 XZ_ERR_CORRUPT);
+	t = c, t.filters = x86_props_2, t.filters_len = sizeof(x86_props_2), t.nr_filters = 2;
+	ck_assert_int_eq(decode_crafted(&t, 5, "block header: x86 BCJ properties not understood"),
+			 XZ_ERR_UNSUPPORTED);
+	t = c, t.sizes = true, t.uncompressed_nonminimal = true;
+	ck_assert_int_eq(decode_crafted(&t, 5, "block header: malformed uncompressed size"),
+			 XZ_ERR_CORRUPT);
 	t = c, t.bad_check = true;
 	ck_assert_int_eq(decode_crafted(&t, 5, "CRC32 of block data mismatch"), XZ_ERR_CHECK);
 	t = c, t.check = 4, t.bad_check = true;
@@ -612,6 +641,8 @@ START_TEST(test_crafted_container)
 	t = c, t.index_size_delta = 1;
 	ck_assert_int_eq(decode_crafted(&t, 5, "index does not match the blocks"), XZ_ERR_CORRUPT);
 	t = c, t.index_nonminimal_vli = true;
+	ck_assert_int_eq(decode_crafted(&t, 5, "index: malformed record count"), XZ_ERR_CORRUPT);
+	t = c, t.index_long_vli = true;
 	ck_assert_int_eq(decode_crafted(&t, 5, "index: malformed record count"), XZ_ERR_CORRUPT);
 	t = c, t.backward_delta = 1;
 	ck_assert_int_eq(decode_crafted(&t, 5, "stream footer: backward size differs from the index"),
@@ -675,6 +706,33 @@ START_TEST(test_crafted_lzma2_chunks)
 			 XZ_OK);
 	ck_assert_int_ne(decode_lzma2(cut_stored, sizeof(cut_stored), (const uint8_t *)"a", 1, NULL),
 			 XZ_OK);
+}
+END_TEST
+
+/*
+ * The input itself ends inside the first chunk: its header (the stored
+ * path's three bytes), then its data. In a whole stream the container
+ * follows the chunks, so only a cut file gets here.
+ */
+START_TEST(test_cut_in_stored_chunk)
+{
+	struct craft c = { .check = 1, .lzma2 = stored_hello, .lzma2_len = sizeof(stored_hello),
+			   .plain = (const uint8_t *)"hello", .plain_len = 5 };
+	size_t n, data;
+	uint8_t *z = craft(&c, &n), *out;
+	struct xz_result res;
+
+	data = 12 + ((size_t)z[12] + 1) * 4;		/* stream header, block header */
+	ck_assert_uint_eq(z[data], 0x01);
+	for (size_t cut = data + 1; cut < data + 3; cut++) {
+		ck_assert_int_eq(decode(z, cut, 5, &out, &res), XZ_ERR_TRUNCATED);
+		ck_assert_str_eq(res.reason, "LZMA2 chunk header cut short");
+		free(out);
+	}
+	ck_assert_int_eq(decode(z, data + 5, 5, &out, &res), XZ_ERR_TRUNCATED);
+	ck_assert_str_eq(res.reason, "LZMA2 stored chunk cut short");
+	free(out);
+	free(z);
 }
 END_TEST
 
@@ -1017,6 +1075,7 @@ Suite *xz_suite(void)
 	tcase_add_test(tc, test_crafted_container);
 	tcase_add_test(tc, test_crafted_lzma2_chunks);
 	tcase_add_test(tc, test_real_lzma_chunk_sizes);
+	tcase_add_test(tc, test_cut_in_stored_chunk);
 	tcase_add_test(tc, test_dictionary_size_enforced);
 	tcase_add_test(tc, test_encoded_symbols);
 	suite_add_tcase(s, tc);
