@@ -138,6 +138,19 @@ long hv_hypercall(struct hv_handle *h, const struct hv_hypercall *call)
 			    (unsigned long long)call->op, strerror(e));
 }
 
+long hv_call(struct hv_handle *h, const char *what, uint64_t op, uint64_t a1, uint64_t a2,
+	     uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct hv_hypercall call = { .op = op, .arg = { a1, a2, a3, a4, a5 } };
+	char why[sizeof(h->err)];
+	long rc = hv_hypercall(h, &call);
+
+	if (rc >= 0)
+		return rc;
+	snprintf(why, sizeof(why), "%s", hv_last_error(h));
+	return hv_set_error(h, (int)rc, "%s: %s", what, why);
+}
+
 void *hv_buffer_alloc(struct hv_handle *h, size_t size)
 {
 	void *p;

@@ -52,7 +52,7 @@ int hv_backend_foreign(struct hv_handle *h, void *(*map)(void *ctx, uint16_t dom
 		       void (*unmap)(void *ctx, void *page));
 void hv_close(struct hv_handle *h);
 
-/* The last failure on this handle, e.g. "xen_version(1): Operation not permitted". */
+/* The last failure on this handle, e.g. "xen_version(version): hypercall 17: Operation not permitted". */
 const char *hv_last_error(const struct hv_handle *h);
 
 /*
