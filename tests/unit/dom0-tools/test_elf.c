@@ -739,6 +739,12 @@ START_TEST(test_note_past_segment)
 	}
 	REFUSED("runs past the end of its notes");
 
+	/* A tail too short for a note header is not a note: ignored. */
+	linux_like(&E);
+	build(&E);
+	PH(&E, E.note_ph)->filesz += 8;
+	ACCEPTED();
+
 	/* And a name size running past the end. */
 	linux_like(&E);
 	add_raw_note(&E, 4, "Xen", XEN_ELFNOTE_GUEST_VERSION, "x", 1);
@@ -1015,6 +1021,16 @@ START_TEST(test_virt_base_unaligned)
 }
 END_TEST
 
+/* A PADDR_OFFSET beyond the lowest segment puts the image below VIRT_BASE. */
+START_TEST(test_image_below_virt_base)
+{
+	linux_like(&E);
+	set_num(&E, XEN_ELFNOTE_PADDR_OFFSET, MB16 + 0x200000, 8);
+	build(&E);
+	REFUSED("the image starts at 0xffffffff7fe00000, below VIRT_BASE 0xffffffff80000000");
+}
+END_TEST
+
 START_TEST(test_image_in_hv_range)
 {
 	linux_at(0xffff800000000000ULL);
@@ -1240,6 +1256,7 @@ static Suite *elf_suite(void)
 	tcase_add_test(tc, test_entry_outside);
 	tcase_add_test(tc, test_hypercall_page);
 	tcase_add_test(tc, test_virt_base_unaligned);
+	tcase_add_test(tc, test_image_below_virt_base);
 	tcase_add_test(tc, test_image_in_hv_range);
 	tcase_add_test(tc, test_non_canonical);
 	tcase_add_test(tc, test_init_p2m);
