@@ -225,14 +225,6 @@ static int init_shared_info(struct writer *w)
 	return 0;
 }
 
-static const struct pvb_table *table_at(const struct pvb_build *b, unsigned int level, uint64_t base)
-{
-	for (unsigned int i = 0; i < b->nr_tables; i++)
-		if (b->tables[i].level == level && b->tables[i].base == base)
-			return &b->tables[i];
-	return NULL;
-}
-
 /* What a level-1 entry for va holds: the region's or the p2m's page, else nothing. */
 static uint64_t leaf_entry(const struct writer *w, uint64_t va)
 {
@@ -273,7 +265,7 @@ static int write_tables(struct writer *w)
 				page[i] = leaf_entry(w, va);
 				continue;
 			}
-			child = table_at(b, tab->level - 1, va);
+			child = pvb_find_table(b, tab->level - 1, va);
 			page[i] = child ? (child->mfn << PVB_PAGE_SHIFT) | PTE_TABLE : 0;
 		}
 		w->ops->unmap(w->ctx, page);

@@ -409,6 +409,10 @@ static int apply_rules(struct parser *ps, const struct elf_ehdr *eh, const struc
 		if (rc)
 			return rc;
 	}
+	/* The layout maps PFN n at VIRT_BASE + n pages: VIRT_BASE is PFN 0's. */
+	if (img->virt_base & (PVB_PAGE_SIZE - 1))
+		return refuse(ps, "VIRT_BASE %#lx is not page aligned",
+				(unsigned long)img->virt_base);
 	for (unsigned int i = 0; i < img->nr_segs; i++) {
 		pstart = PVB_MIN(pstart, img->segs[i].va);
 		pend = PVB_MAX(pend, img->segs[i].va + img->segs[i].memsz);

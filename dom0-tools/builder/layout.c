@@ -180,7 +180,8 @@ int pvb_layout(struct pvb_build *b, const struct pvb_params *p)
 
 /* ---- the page-table plan -------------------------------------------- */
 
-static struct pvb_table *find_table(struct pvb_build *b, unsigned int level, uint64_t base)
+const struct pvb_table *pvb_find_table(const struct pvb_build *b, unsigned int level,
+				       uint64_t base)
 {
 	for (unsigned int i = 0; i < b->nr_tables; i++)
 		if (b->tables[i].level == level && b->tables[i].base == base)
@@ -200,7 +201,7 @@ static int plan_level(struct pvb_build *b, unsigned int level, uint64_t start, u
 	for (uint64_t i = start >> span; i <= (end - 1) >> span; i++) {
 		uint64_t base = pvb_sign_extend(i << span);
 
-		if (find_table(b, level, base))
+		if (pvb_find_table(b, level, base))
 			continue;
 		if (b->nr_tables == PVB_MAX_TABLES)
 			return pvb_fail(b, -PVB_E2BIG, "the domain would need more than %u page tables",

@@ -72,5 +72,8 @@ int pvb_fail(struct pvb_build *b, int rc, const char *fmt, ...)
 
 /* Plan the page tables for the layout in b->lay (layout.c). */
 int pvb_plan_tables(struct pvb_build *b);
+/* The planned table of `level` whose range starts at `base`, or NULL (layout.c). */
+const struct pvb_table *pvb_find_table(const struct pvb_build *b, unsigned int level,
+				       uint64_t base);
 
 #endif /* PVBUILD_PRIVATE_H */

@@ -52,9 +52,12 @@ int main(int argc, char **argv)
 	const struct hvctl_cmd *c;
 	int ch;
 
-	/* '+': stop at the command name; its own arguments are its own. */
+	/*
+	 * '+': stop at the command name; its own arguments are its own.
+	 * ':': a missing argument is told apart from an unknown option.
+	 */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+d:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:d:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			o.device = optarg;
@@ -62,6 +65,10 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(out);
 			return HVCTL_OK;
+		case ':':
+			fprintf(err, "hvctl: option %s needs a PATH\n", argv[optind - 1]);
+			usage(err);
+			return HVCTL_USAGE;
 		default:
 			fprintf(err, "hvctl: bad option '%s'\n", argv[optind - 1]);
 			usage(err);

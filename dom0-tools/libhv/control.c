@@ -22,31 +22,10 @@
 
 #include "private.h"
 
-/* op is domctl or sysctl; `what` names the command in messages. */
-static int control_call(struct hv_handle *h, unsigned int op, void *arg,
-			const char *what)
-{
-	struct hv_hypercall call = {
-		.op = op,
-		.arg = { (uint64_t)(uintptr_t)arg },
-	};
-	char why[sizeof(h->err)];
-	long rc = hv_hypercall(h, &call);
-
-	if (rc >= 0)
-		return 0;
-	if (rc == -EACCES)
-		return hv_set_error(h, (int)rc, "%s: the hypervisor refuses hv's "
-				    "control interface %#x (not hv, or another "
-				    "version of it)", what, HVCTL_INTERFACE_VERSION);
-	snprintf(why, sizeof(why), "%s", hv_last_error(h));
-	return hv_set_error(h, (int)rc, "%s: %s", what, why);
-}
-
 int hv_domain_list(struct hv_handle *h, struct hv_domctl_info *out,
 		   unsigned int max, unsigned int *count)
 {
-	struct hv_sysctl *op;
+	struct hv_sysctl op = { .cmd = HV_SYSCTL_domain_list };
 	struct hv_domctl_info *buf;
 	size_t size = (size_t)max * sizeof(*buf);
 	int rc;
@@ -54,45 +33,31 @@ int hv_domain_list(struct hv_handle *h, struct hv_domctl_info *out,
 	*count = 0;
 	if (max == 0)
 		return hv_set_error(h, -EINVAL, "domain list: room for 0 domains");
-	op = hv_buffer_alloc(h, sizeof(*op));
-	if (!op)
-		return -ENOMEM;
 	buf = hv_buffer_alloc(h, size);
-	if (!buf) {
-		hv_buffer_free(h, op, sizeof(*op));
+	if (!buf)
 		return -ENOMEM;
-	}
-	op->cmd = HV_SYSCTL_domain_list;
-	op->interface_version = HVCTL_INTERFACE_VERSION;
-	op->u.list.first_domain = 0;
-	op->u.list.max = max;
-	op->u.list.buffer = (uint64_t)(uintptr_t)buf;
-	rc = control_call(h, __HYPERVISOR_sysctl, op, "sysctl(domain_list)");
-	if (rc == 0 && op->u.list.count > max)
+	op.u.list.first_domain = 0;
+	op.u.list.max = max;
+	op.u.list.buffer = (uint64_t)(uintptr_t)buf;
+	rc = hv_sysctl(h, &op);
+	if (rc == 0 && op.u.list.count > max)
 		rc = hv_set_error(h, -EIO, "sysctl(domain_list): %u entries "
-				  "reported for room of %u", op->u.list.count, max);
+				  "reported for room of %u", op.u.list.count, max);
 	if (rc == 0) {
-		memcpy(out, buf, (size_t)op->u.list.count * sizeof(*buf));
-		*count = op->u.list.count;
+		memcpy(out, buf, (size_t)op.u.list.count * sizeof(*buf));
+		*count = op.u.list.count;
 	}
 	hv_buffer_free(h, buf, size);
-	hv_buffer_free(h, op, sizeof(*op));
 	return rc;
 }
 
 int hv_physinfo(struct hv_handle *h, struct hv_sysctl_physinfo *out)
 {
-	struct hv_sysctl *op = hv_buffer_alloc(h, sizeof(*op));
-	int rc;
+	struct hv_sysctl op = { .cmd = HV_SYSCTL_physinfo };
+	int rc = hv_sysctl(h, &op);
 
-	if (!op)
-		return -ENOMEM;
-	op->cmd = HV_SYSCTL_physinfo;
-	op->interface_version = HVCTL_INTERFACE_VERSION;
-	rc = control_call(h, __HYPERVISOR_sysctl, op, "sysctl(physinfo)");
 	if (rc == 0)
-		*out = op->u.physinfo;
-	hv_buffer_free(h, op, sizeof(*op));
+		*out = op.u.physinfo;
 	return rc;
 }
 
@@ -139,65 +104,52 @@ static const char *const sysctl_names[] = {
 	[HV_SYSCTL_readconsole] = "readconsole",
 };
 
-long hv_call(struct hv_handle *h, const char *what, uint64_t op, uint64_t a1, uint64_t a2,
-	     uint64_t a3, uint64_t a4, uint64_t a5)
+/*
+ * One domctl or sysctl (hypercall `nr`): the caller's structure `op` of
+ * `size` bytes goes through locked memory and comes back on success.
+ */
+static int control(struct hv_handle *h, unsigned int nr, void *op, size_t size,
+		   const char *what)
 {
-	struct hv_hypercall call = { .op = op, .arg = { a1, a2, a3, a4, a5 } };
-	long rc = hv_hypercall(h, &call);
-	char why[sizeof(h->err)];
+	void *buf = hv_buffer_alloc(h, size);
+	long rc;
 
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, op, size);
+	rc = hv_call(h, what, nr, (uint64_t)(uintptr_t)buf, 0, 0, 0, 0);
+	if (rc == -EACCES)
+		hv_set_error(h, (int)rc, "%s: the hypervisor refuses hv's control interface %#x "
+			     "(not hv, or another version of it)", what, HVCTL_INTERFACE_VERSION);
 	if (rc >= 0)
-		return rc;
-	/* A device that is not privcmd says so itself; otherwise the errno says it. */
-	if (rc == -ENOTTY)
-		snprintf(why, sizeof(why), "%s", hv_last_error(h));
-	else
-		snprintf(why, sizeof(why), "%s", strerror((int)-rc));
-	hv_set_error(h, (int)rc, "%s: %s", what, why);
-	return rc;
+		memcpy(op, buf, size);
+	hv_buffer_free(h, buf, size);
+	return rc < 0 ? (int)rc : 0;
 }
 
 int hv_domctl(struct hv_handle *h, struct hv_domctl *op)
 {
-	struct hv_domctl *buf = hv_buffer_alloc(h, sizeof(*buf));
 	char what[64];
-	int rc;
 
-	if (!buf)
-		return -ENOMEM;
 	if (op->cmd < sizeof(domctl_names) / sizeof(domctl_names[0]) && domctl_names[op->cmd])
 		snprintf(what, sizeof(what), "domctl(%s, domain %u)", domctl_names[op->cmd],
 			 op->domain);
 	else
 		snprintf(what, sizeof(what), "domctl(%u, domain %u)", op->cmd, op->domain);
 	op->interface_version = HVCTL_INTERFACE_VERSION;
-	memcpy(buf, op, sizeof(*buf));
-	rc = control_call(h, __HYPERVISOR_domctl, buf, what);
-	if (!rc)
-		memcpy(op, buf, sizeof(*op));
-	hv_buffer_free(h, buf, sizeof(*buf));
-	return rc;
+	return control(h, __HYPERVISOR_domctl, op, sizeof(*op), what);
 }
 
 int hv_sysctl(struct hv_handle *h, struct hv_sysctl *op)
 {
-	struct hv_sysctl *buf = hv_buffer_alloc(h, sizeof(*buf));
 	char what[48];
-	int rc;
 
-	if (!buf)
-		return -ENOMEM;
 	if (op->cmd < sizeof(sysctl_names) / sizeof(sysctl_names[0]) && sysctl_names[op->cmd])
 		snprintf(what, sizeof(what), "sysctl(%s)", sysctl_names[op->cmd]);
 	else
 		snprintf(what, sizeof(what), "sysctl(%u)", op->cmd);
 	op->interface_version = HVCTL_INTERFACE_VERSION;
-	memcpy(buf, op, sizeof(*buf));
-	rc = control_call(h, __HYPERVISOR_sysctl, buf, what);
-	if (!rc)
-		memcpy(op, buf, sizeof(*op));
-	hv_buffer_free(h, buf, sizeof(*buf));
-	return rc;
+	return control(h, __HYPERVISOR_sysctl, op, sizeof(*op), what);
 }
 
 static int simple(struct hv_handle *h, uint16_t dom, uint32_t cmd)
@@ -304,6 +256,10 @@ int hv_populate_physmap(struct hv_handle *h, uint16_t dom, uint64_t *list, size_
 	snprintf(what, sizeof(what), "populate_physmap (domain %u, %zu pages)", dom, n);
 	rc = hv_call(h, what, __HYPERVISOR_memory_op, XENMEM_populate_physmap,
 		     (uint64_t)(uintptr_t)r, 0, 0, 0);
+	/* The count is the hypervisor's word: more than asked is not believed. */
+	if (rc >= 0 && (size_t)rc > n)
+		rc = hv_set_error(h, -EIO, "populate_physmap (domain %u): %ld pages reported "
+				  "for %zu asked", dom, rc, n);
 	if (rc >= 0)
 		memcpy(list, extents, (size_t)rc * sizeof(*list));
 	hv_buffer_free(h, r, size);

@@ -4,7 +4,8 @@
  * Linux's privcmd driver passes a hypercall from dom0 user space to the
  * hypervisor: ioctl IOCTL_PRIVCMD_HYPERCALL with {op, arg[5]} (Linux's
  * include/uapi/xen/privcmd.h; the layout and number are restated here).
- * The ioctl returns the hypervisor's result, or -1 with errno = -result.
+ * The ioctl returns the hypervisor's result, or -1 with errno = -result;
+ * only ENOTTY means the descriptor is not privcmd at all.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -125,11 +126,29 @@ long hv_hypercall(struct hv_handle *h, const struct hv_hypercall *call)
 	if (rc >= 0)
 		return rc;
 	e = errno;
-	if (e == ENOTTY || e == EINVAL)
+	/*
+	 * A device without the ioctl (/dev/null, a regular file) says
+	 * ENOTTY. EINVAL is no such sign: privcmd hands back the
+	 * hypervisor's -EINVAL as its own, and hv says it often.
+	 */
+	if (e == ENOTTY)
 		return hv_set_error(h, -e, "%s is not a privcmd device "
 				    "(ioctl: %s)", h->path, strerror(e));
 	return hv_set_error(h, -e, "hypercall %llu: %s",
 			    (unsigned long long)call->op, strerror(e));
+}
+
+long hv_call(struct hv_handle *h, const char *what, uint64_t op, uint64_t a1, uint64_t a2,
+	     uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct hv_hypercall call = { .op = op, .arg = { a1, a2, a3, a4, a5 } };
+	char why[sizeof(h->err)];
+	long rc = hv_hypercall(h, &call);
+
+	if (rc >= 0)
+		return rc;
+	snprintf(why, sizeof(why), "%s", hv_last_error(h));
+	return hv_set_error(h, (int)rc, "%s: %s", what, why);
 }
 
 void *hv_buffer_alloc(struct hv_handle *h, size_t size)

@@ -52,7 +52,7 @@ int hv_backend_foreign(struct hv_handle *h, void *(*map)(void *ctx, uint16_t dom
 		       void (*unmap)(void *ctx, void *page));
 void hv_close(struct hv_handle *h);
 
-/* The last failure on this handle, e.g. "xen_version(1): Operation not permitted". */
+/* The last failure on this handle, e.g. "xen_version(version): hypercall 17: Operation not permitted". */
 const char *hv_last_error(const struct hv_handle *h);
 
 /*
@@ -132,7 +132,10 @@ int hv_vcpu_up(struct hv_handle *h, uint16_t dom, unsigned int vcpu);
 int hv_set_vcpu_context(struct hv_handle *h, uint16_t dom, unsigned int vcpu,
 			const struct vcpu_guest_context *c);
 
-/* populate_physmap for dom: list holds n PFNs, gets their MFNs. 0 if all n were given. */
+/*
+ * populate_physmap for dom: list holds n PFNs, gets their MFNs. 0 if all n
+ * were given, -ENOMEM if fewer, -EIO (list untouched) if more were claimed.
+ */
 int hv_populate_physmap(struct hv_handle *h, uint16_t dom, uint64_t *list, size_t n);
 /* M2P[mfns[i]] = first_pfn + i for dom's frames (MMU_MACHPHYS_UPDATE, batched). */
 int hv_set_m2p(struct hv_handle *h, uint16_t dom, const uint64_t *mfns, uint64_t first_pfn,

@@ -17,7 +17,12 @@ struct hv_handle {
 	char err[256];			/* hv_last_error() */
 };
 
-/* A hypercall of op with up to 5 arguments, errors recorded as "what: why". */
+/*
+ * A hypercall of op with up to 5 arguments (core.c). On failure the error
+ * is "what: " and then hv_hypercall()'s account, e.g. "pin L4 0x1234
+ * (domain 3): hypercall 26: Invalid argument" or "...: /dev/null is not a
+ * privcmd device (ioctl: ...)".
+ */
 long hv_call(struct hv_handle *h, const char *what, uint64_t op, uint64_t a1, uint64_t a2,
 	     uint64_t a3, uint64_t a4, uint64_t a5);
 

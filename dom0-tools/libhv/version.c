@@ -27,22 +27,14 @@ void hv_copy_field(char *dst, const char *field, size_t size)
 	dst[i] = '\0';
 }
 
-/* On failure the error names the sub-op, then what hv_hypercall() said. */
+/* On failure the error names the sub-op: "xen_version(changeset): ...". */
 static long xen_version(struct hv_handle *h, unsigned int cmd, const char *what,
 			void *buf)
 {
-	struct hv_hypercall call = {
-		.op = __HYPERVISOR_xen_version,
-		.arg = { cmd, (uint64_t)(uintptr_t)buf },
-	};
-	char why[sizeof(h->err)];
-	long rc = hv_hypercall(h, &call);
+	char name[48];
 
-	if (rc < 0) {
-		snprintf(why, sizeof(why), "%s", hv_last_error(h));
-		hv_set_error(h, (int)rc, "xen_version(%s): %s", what, why);
-	}
-	return rc;
+	snprintf(name, sizeof(name), "xen_version(%s)", what);
+	return hv_call(h, name, __HYPERVISOR_xen_version, cmd, (uint64_t)(uintptr_t)buf, 0, 0, 0);
 }
 
 /* One string sub-op into a locked buffer, then into `dst`. */

@@ -739,6 +739,12 @@ START_TEST(test_note_past_segment)
 	}
 	REFUSED("runs past the end of its notes");
 
+	/* A tail too short for a note header is not a note: ignored. */
+	linux_like(&E);
+	build(&E);
+	PH(&E, E.note_ph)->filesz += 8;
+	ACCEPTED();
+
 	/* And a name size running past the end. */
 	linux_like(&E);
 	add_raw_note(&E, 4, "Xen", XEN_ELFNOTE_GUEST_VERSION, "x", 1);
@@ -995,6 +1001,36 @@ static void linux_at(uint64_t vstart)
 	build(&E);
 }
 
+/*
+ * The domain maps PFN n at VIRT_BASE + n * 4 KiB: a VIRT_BASE inside a
+ * page has no PFN 0 to start from.
+ */
+START_TEST(test_virt_base_unaligned)
+{
+	linux_like(&E);
+	set_num(&E, XEN_ELFNOTE_VIRT_BASE, VB + 0x800, 8);
+	build(&E);
+	REFUSED("VIRT_BASE 0xffffffff80000800 is not page aligned");
+	set_num(&E, XEN_ELFNOTE_VIRT_BASE, VB + 0xfff, 8);
+	build(&E);
+	REFUSED("is not page aligned");
+	/* Any page will do, not only a 2 MiB one. */
+	linux_at(VB + MB16 + 0x1000);
+	ACCEPTED();
+	ck_assert_uint_eq(img.virt_base, VB + 0x1000);
+}
+END_TEST
+
+/* A PADDR_OFFSET beyond the lowest segment puts the image below VIRT_BASE. */
+START_TEST(test_image_below_virt_base)
+{
+	linux_like(&E);
+	set_num(&E, XEN_ELFNOTE_PADDR_OFFSET, MB16 + 0x200000, 8);
+	build(&E);
+	REFUSED("the image starts at 0xffffffff7fe00000, below VIRT_BASE 0xffffffff80000000");
+}
+END_TEST
+
 START_TEST(test_image_in_hv_range)
 {
 	linux_at(0xffff800000000000ULL);
@@ -1219,6 +1255,8 @@ static Suite *elf_suite(void)
 	tcase_add_test(tc, test_supported_features);
 	tcase_add_test(tc, test_entry_outside);
 	tcase_add_test(tc, test_hypercall_page);
+	tcase_add_test(tc, test_virt_base_unaligned);
+	tcase_add_test(tc, test_image_below_virt_base);
 	tcase_add_test(tc, test_image_in_hv_range);
 	tcase_add_test(tc, test_non_canonical);
 	tcase_add_test(tc, test_init_p2m);

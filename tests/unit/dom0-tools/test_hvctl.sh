@@ -32,7 +32,8 @@ expect no-device 1 '^hvctl: cannot open /nonexistent/privcmd: No such file or di
 	"$H" -d /nonexistent/privcmd version
 expect not-privcmd 1 '^hvctl: xen_version\(version\): /dev/null is not a privcmd device' \
 	"$H" --device /dev/null version
-expect missing-device-arg 2 "^hvctl: bad option '-d'" "$H" -d
+expect missing-device-arg 2 $'^hvctl: option -d needs a PATH\nUsage: hvctl' "$H" -d
+expect missing-device-arg-long 2 '^hvctl: option --device needs a PATH' "$H" --device
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,10 +1,13 @@
 /*
  * test_libhv.c - libhv on the host. A fake hypervisor (hv_backend) checks
  * what reaches it and answers as told; /dev/null stands in for a device
- * that is not privcmd.
+ * that is not privcmd. The test is linked with -Wl,--wrap=ioctl so that a
+ * case can make /dev/null answer like privcmd passing on the
+ * hypervisor's error.
  */
 #include <check.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +16,35 @@
 #include <public/xen.h>
 
 #include "libhv.h"
+
+/* ---- ioctl, wrapped --------------------------------------------------- */
+
+int __real_ioctl(int fd, unsigned long req, ...);
+int __wrap_ioctl(int fd, unsigned long req, ...);
+
+/*
+ * With ioctl_errno 0 the real ioctl runs; otherwise the call is recorded
+ * and fails with that errno, as privcmd does with the hypervisor's result.
+ */
+static int ioctl_errno;
+static unsigned long ioctl_req;
+static uint64_t ioctl_arg[6];		/* privcmd_hypercall: op, arg[5] */
+
+int __wrap_ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (!ioctl_errno)
+		return __real_ioctl(fd, req, arg);
+	ioctl_req = req;
+	memcpy(ioctl_arg, arg, sizeof(ioctl_arg));
+	errno = ioctl_errno;
+	return -1;
+}
 
 /* ---- the fake hypervisor -------------------------------------------- */
 
@@ -90,6 +122,7 @@ static struct hv_handle *fake_open(void)
 
 static void setup(void)
 {
+	ioctl_errno = 0;
 	memset(&fk, 0, sizeof(fk));
 	fk.version = (4 << 16) | 17;
 	fk.strings[XENVER_extraversion] = ".7";
@@ -227,6 +260,29 @@ START_TEST(open_not_privcmd)
 	ck_assert_ptr_nonnull(h);
 	ck_assert_int_eq(hv_xen_version(h, &v), -ENOTTY);
 	ck_assert_ptr_nonnull(strstr(hv_last_error(h), "/dev/null is not a privcmd device"));
+	hv_close(h);
+}
+END_TEST
+
+/*
+ * privcmd returns the hypervisor's -EINVAL as the ioctl's own EINVAL; hv
+ * says EINVAL often. That is the hypercall's answer, not a wrong device.
+ */
+START_TEST(device_passes_hypervisor_einval)
+{
+	struct hv_handle *h = hv_open("/dev/null");
+	struct hv_version v;
+
+	ck_assert_ptr_nonnull(h);
+	ioctl_errno = EINVAL;
+	ck_assert_int_eq(hv_vcpu_up(h, 3, 0), -EINVAL);
+	ck_assert_uint_eq(ioctl_req, 0x305000);	/* IOCTL_PRIVCMD_HYPERCALL */
+	ck_assert_uint_eq(ioctl_arg[0], __HYPERVISOR_domctl);
+	ck_assert_str_eq(hv_last_error(h),
+			 "domctl(vcpu_up, domain 3): hypercall 36: Invalid argument");
+	ck_assert_int_eq(hv_xen_version(h, &v), -EINVAL);
+	ck_assert_uint_eq(ioctl_arg[0], __HYPERVISOR_xen_version);
+	ck_assert_str_eq(hv_last_error(h), "xen_version(version): hypercall 17: Invalid argument");
 	hv_close(h);
 }
 END_TEST
@@ -391,6 +447,7 @@ static Suite *libhv_suite(void)
 	tcase_add_test(tc, version_string_truncates);
 	tcase_add_test(tc, open_missing_device);
 	tcase_add_test(tc, open_not_privcmd);
+	tcase_add_test(tc, device_passes_hypervisor_einval);
 	tcase_add_test(tc, open_backend_refuses_null);
 	tcase_add_test(tc, hypercall_passes_results);
 	tcase_add_test(tc, buffers);

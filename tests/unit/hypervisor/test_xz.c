@@ -122,6 +122,62 @@ START_TEST(test_data_shapes)
 }
 END_TEST
 
+/*
+ * Whether a one-block .xz file has an LZMA chunk that resets the state
+ * but keeps the properties (control 0xa0-0xbf). Its chunks start after
+ * the stream header (12 bytes) and the block header.
+ */
+static bool has_state_reset_chunk(const uint8_t *z, size_t zn)
+{
+	size_t p = 12 + ((size_t)z[12] + 1) * 4;
+
+	while (p + 6 <= zn && z[p] != 0x00) {
+		unsigned int c = z[p];
+
+		if (c >= 0xa0 && c < 0xc0)
+			return true;
+		if (c < 0x80)
+			p += 3 + ((size_t)z[p + 1] << 8 | z[p + 2]) + 1;
+		else
+			p += (c >= 0xc0 ? 6 : 5) + ((size_t)z[p + 3] << 8 | z[p + 4]) + 1;
+	}
+	return false;
+}
+
+/*
+ * Text, incompressible data, text: xz(1) stores the middle uncompressed,
+ * and the LZMA chunk after stored ones resets the state (probabilities,
+ * state, reps) without new properties. A decoder that carried its model
+ * over would decode the last text wrong.
+ */
+START_TEST(test_state_reset_chunk)
+{
+	static const char opts[] = "--check=crc32 --x86 --lzma2";
+	const size_t t = 100000, r = 1 << 20, n = 2 * t + r;
+	uint8_t *text = data_text(2 * t, 10), *rnd = data_random(r, 11), *d = malloc(n), *z, *out;
+	struct xz_result res;
+	size_t zn;
+	int err;
+
+	ck_assert_ptr_nonnull(d);
+	memcpy(d, text, t);
+	memcpy(d + t, rnd, r);
+	memcpy(d + t + r, text + t, t);
+	z = xz_tool_compress(d, n, opts, &zn);
+	ck_assert_msg(has_state_reset_chunk(z, zn),
+		      "xz %s wrote no chunk with control 0xa0-0xbf: nothing is tested", opts);
+	err = decode(z, zn, n, &out, &res);
+	ck_assert_msg(err == XZ_OK, "error %d (%s) at %zu", err, res.reason, res.in_pos);
+	ck_assert_uint_eq(res.out_len, n);
+	ck_assert_msg(!memcmp(out, d, n), "output differs");
+	free(out);
+	free(z);
+	free(d);
+	free(rnd);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_x86_bcj_start_offsets)
 {
 	const size_t n = 200000;
@@ -370,10 +426,12 @@ struct craft {
 	unsigned int nr_filters;
 	bool sizes;			/* put both sizes in the block header */
 	int64_t compressed_delta, uncompressed_delta;	/* ...off by this */
+	bool uncompressed_nonminimal;	/* ...spelled with a needless zero byte */
 	uint8_t block_flags_or, stream_flags_or, header_pad;
 	bool bad_header_crc, bad_check;
 	int64_t index_count_delta, index_size_delta;
 	bool index_nonminimal_vli;
+	bool index_long_vli;		/* a record count of 10 bytes */
 	int32_t backward_delta;
 	uint8_t footer_flags_xor;
 };
@@ -400,7 +458,12 @@ static uint8_t *craft(const struct craft *c, size_t *n)
 			   c->block_flags_or));
 	if (c->sizes) {
 		put_vli(&h, (uint64_t)((int64_t)c->lzma2_len + c->compressed_delta));
-		put_vli(&h, (uint64_t)((int64_t)c->plain_len + c->uncompressed_delta));
+		if (c->uncompressed_nonminimal) {
+			put8(&h, (uint8_t)(0x80 | c->plain_len));
+			put8(&h, 0x00);
+		} else {
+			put_vli(&h, (uint64_t)((int64_t)c->plain_len + c->uncompressed_delta));
+		}
 	}
 	put(&h, filters, filters_len);
 	if (c->header_pad)
@@ -430,6 +493,10 @@ static uint8_t *craft(const struct craft *c, size_t *n)
 	put8(&ix, 0);
 	if (c->index_nonminimal_vli) {
 		put8(&ix, 0x81);		/* 1, spelled with a needless zero byte */
+		put8(&ix, 0x00);
+	} else if (c->index_long_vli) {
+		for (int i = 0; i < 9; i++)	/* 1, then more bytes than a VLI may have */
+			put8(&ix, i ? 0x80 : 0x81);
 		put8(&ix, 0x00);
 	} else {
 		put_vli(&ix, (uint64_t)(1 + c->index_count_delta));
@@ -495,6 +562,10 @@ START_TEST(test_crafted_container)
 	static const uint8_t lzma2_big_dict[] = { 0x21, 0x01, 41 };
 	static const uint8_t lzma2_2props[] = { 0x21, 0x02, 0x10, 0x00 };
 	static const uint8_t props_overrun[] = { 0x21, 0x09, 0x10 };
+	static const uint8_t id_nonminimal[] = { 0xa1, 0x00, 0x01, 0x10 };
+	static const uint8_t props_size_nonminimal[] = { 0x21, 0x81, 0x00, 0x10 };
+	static const uint8_t x86_alone[] = { 0x04, 0x00 };
+	static const uint8_t x86_props_2[] = { 0x04, 0x02, 1, 2, 0x21, 0x01, 0x10 };
 
 	ck_assert_int_eq(decode_crafted(&c, 5, ""), XZ_OK);
 	t = c, t.check = 4;
@@ -546,6 +617,20 @@ START_TEST(test_crafted_container)
 	t = c, t.filters = props_overrun, t.filters_len = sizeof(props_overrun);
 	ck_assert_int_eq(decode_crafted(&t, 5, "block header: filter properties overrun the header"),
 			 XZ_ERR_CORRUPT);
+	t = c, t.filters = id_nonminimal, t.filters_len = sizeof(id_nonminimal);
+	ck_assert_int_eq(decode_crafted(&t, 5, "block header: malformed filter ID"), XZ_ERR_CORRUPT);
+	t = c, t.filters = props_size_nonminimal, t.filters_len = sizeof(props_size_nonminimal);
+	ck_assert_int_eq(decode_crafted(&t, 5, "block header: malformed filter properties size"),
+			 XZ_ERR_CORRUPT);
+	t = c, t.filters = x86_alone, t.filters_len = sizeof(x86_alone);
+	ck_assert_int_eq(decode_crafted(&t, 5, "block header: x86 BCJ is the last filter"),
+			 XZ_ERR_CORRUPT);
+	t = c, t.filters = x86_props_2, t.filters_len = sizeof(x86_props_2), t.nr_filters = 2;
+	ck_assert_int_eq(decode_crafted(&t, 5, "block header: x86 BCJ properties not understood"),
+			 XZ_ERR_UNSUPPORTED);
+	t = c, t.sizes = true, t.uncompressed_nonminimal = true;
+	ck_assert_int_eq(decode_crafted(&t, 5, "block header: malformed uncompressed size"),
+			 XZ_ERR_CORRUPT);
 	t = c, t.bad_check = true;
 	ck_assert_int_eq(decode_crafted(&t, 5, "CRC32 of block data mismatch"), XZ_ERR_CHECK);
 	t = c, t.check = 4, t.bad_check = true;
@@ -556,6 +641,8 @@ START_TEST(test_crafted_container)
 	t = c, t.index_size_delta = 1;
 	ck_assert_int_eq(decode_crafted(&t, 5, "index does not match the blocks"), XZ_ERR_CORRUPT);
 	t = c, t.index_nonminimal_vli = true;
+	ck_assert_int_eq(decode_crafted(&t, 5, "index: malformed record count"), XZ_ERR_CORRUPT);
+	t = c, t.index_long_vli = true;
 	ck_assert_int_eq(decode_crafted(&t, 5, "index: malformed record count"), XZ_ERR_CORRUPT);
 	t = c, t.backward_delta = 1;
 	ck_assert_int_eq(decode_crafted(&t, 5, "stream footer: backward size differs from the index"),
@@ -619,6 +706,33 @@ START_TEST(test_crafted_lzma2_chunks)
 			 XZ_OK);
 	ck_assert_int_ne(decode_lzma2(cut_stored, sizeof(cut_stored), (const uint8_t *)"a", 1, NULL),
 			 XZ_OK);
+}
+END_TEST
+
+/*
+ * The input itself ends inside the first chunk: its header (the stored
+ * path's three bytes), then its data. In a whole stream the container
+ * follows the chunks, so only a cut file gets here.
+ */
+START_TEST(test_cut_in_stored_chunk)
+{
+	struct craft c = { .check = 1, .lzma2 = stored_hello, .lzma2_len = sizeof(stored_hello),
+			   .plain = (const uint8_t *)"hello", .plain_len = 5 };
+	size_t n, data;
+	uint8_t *z = craft(&c, &n), *out;
+	struct xz_result res;
+
+	data = 12 + ((size_t)z[12] + 1) * 4;		/* stream header, block header */
+	ck_assert_uint_eq(z[data], 0x01);
+	for (size_t cut = data + 1; cut < data + 3; cut++) {
+		ck_assert_int_eq(decode(z, cut, 5, &out, &res), XZ_ERR_TRUNCATED);
+		ck_assert_str_eq(res.reason, "LZMA2 chunk header cut short");
+		free(out);
+	}
+	ck_assert_int_eq(decode(z, data + 5, 5, &out, &res), XZ_ERR_TRUNCATED);
+	ck_assert_str_eq(res.reason, "LZMA2 stored chunk cut short");
+	free(out);
+	free(z);
 }
 END_TEST
 
@@ -949,6 +1063,7 @@ Suite *xz_suite(void)
 	tcase_add_test(tc, test_crc_vectors);
 	tcase_add_test(tc, test_option_sets);
 	tcase_add_test(tc, test_data_shapes);
+	tcase_add_test(tc, test_state_reset_chunk);
 	tcase_add_test(tc, test_x86_bcj_start_offsets);
 	tcase_add_test(tc, test_concatenated_streams_and_padding);
 	tcase_add_test(tc, test_output_buffer_limits);
@@ -960,6 +1075,7 @@ Suite *xz_suite(void)
 	tcase_add_test(tc, test_crafted_container);
 	tcase_add_test(tc, test_crafted_lzma2_chunks);
 	tcase_add_test(tc, test_real_lzma_chunk_sizes);
+	tcase_add_test(tc, test_cut_in_stored_chunk);
 	tcase_add_test(tc, test_dictionary_size_enforced);
 	tcase_add_test(tc, test_encoded_symbols);
 	suite_add_tcase(s, tc);
