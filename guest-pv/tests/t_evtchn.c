@@ -177,6 +177,75 @@ TEST(evtchn, periodic_timer_stops_while_blocked)
 	CHECK_RC("close", 0, evtchn_close(bv.port));
 }
 
+static long evtchn_bind_vcpu(uint32_t port, uint32_t vcpu)
+{
+	struct evtchn_bind_vcpu b = { .port = port, .vcpu = vcpu };
+
+	return HYPERVISOR_event_channel_op(EVTCHNOP_bind_vcpu, &b);
+}
+
+/*
+ * EVTCHNOP_bind_vcpu moves the vCPU a port notifies: allowed for unbound
+ * and interdomain ports and global VIRQs, refused (-EINVAL) for IPIs and
+ * per-vCPU VIRQs, whose vCPU is fixed at bind time. As on Xen the vCPU is
+ * checked first: one the domain lacks is -ENOENT whatever the port.
+ * dom0 has one vCPU on both hypervisors, so vCPU 0 is the only target.
+ */
+TEST(evtchn, bind_vcpu)
+{
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+	struct evtchn_bind_interdomain bi = { .remote_dom = DOMID_SELF };
+	struct evtchn_bind_virq timer = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct evtchn_bind_virq console = { .virq = VIRQ_CONSOLE, .vcpu = 0 };
+	struct evtchn_bind_ipi ipi = { .vcpu = 0 };
+	struct evtchn_status st;
+
+	if (!shared_info)
+		SKIP("shared_info not mapped");
+	CHECK_RC("alloc_unbound", 0, HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au));
+	CHECK_RC("bind_vcpu(unbound, 0)", 0, evtchn_bind_vcpu(au.port, 0));
+	CHECK_RC("status(unbound)", 0, evtchn_status(au.port, &st));
+	CHECK_EQ("unbound port's vcpu", 0, st.vcpu);
+	bi.remote_port = au.port;
+	CHECK_RC("bind_interdomain (loopback)", 0,
+		 HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &bi));
+	CHECK_RC("bind_vcpu(interdomain, 0)", 0, evtchn_bind_vcpu(bi.local_port, 0));
+	CHECK_RC("status(interdomain)", 0, evtchn_status(bi.local_port, &st));
+	CHECK_EQ("status", EVTCHNSTAT_interdomain, st.status);
+	CHECK_EQ("interdomain port's vcpu", 0, st.vcpu);
+	/* Still delivered on its (re)bound vCPU. */
+	evtchn_clear_pending(au.port);
+	CHECK_RC("send", 0, evtchn_send(bi.local_port));
+	events_seen_reset();
+	events_deliver();
+	CHECK(events_port_seen(au.port), "port %u not delivered after bind_vcpu", au.port);
+
+	CHECK_RC("bind_virq(CONSOLE)", 0, HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &console));
+	CHECK_RC("bind_vcpu(global VIRQ, 0)", 0, evtchn_bind_vcpu(console.port, 0));
+	CHECK_RC("bind_virq(TIMER)", 0, HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &timer));
+	CHECK_RC("bind_vcpu(per-vCPU VIRQ)", -XEN_EINVAL, evtchn_bind_vcpu(timer.port, 0));
+	CHECK_RC("bind_ipi", 0, HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &ipi));
+	CHECK_RC("bind_vcpu(IPI)", -XEN_EINVAL, evtchn_bind_vcpu(ipi.port, 0));
+
+	CHECK_RC("bind_vcpu(port 0)", -XEN_EINVAL, evtchn_bind_vcpu(0, 0));
+	CHECK_RC("bind_vcpu(beyond the ABI)", -XEN_EINVAL, evtchn_bind_vcpu(EVTCHN_2L_NR_CHANNELS + 5, 0));
+	CHECK_RC("bind_vcpu(unbound, vcpu 1)", -XEN_ENOENT, evtchn_bind_vcpu(au.port, 1));
+	CHECK_RC("bind_vcpu(unbound, vcpu 4096)", -XEN_ENOENT, evtchn_bind_vcpu(au.port, 4096));
+	/* The vCPU is looked at before the port. */
+	CHECK_RC("bind_vcpu(IPI, vcpu 1)", -XEN_ENOENT, evtchn_bind_vcpu(ipi.port, 1));
+	CHECK_RC("bind_vcpu(beyond the ABI, vcpu 1)", -XEN_ENOENT,
+		 evtchn_bind_vcpu(EVTCHN_2L_NR_CHANNELS + 5, 1));
+	CHECK_RC("bind_vcpu from a bad pointer", -XEN_EFAULT,
+		 HYPERVISOR_event_channel_op(EVTCHNOP_bind_vcpu, BAD_PTR_UNMAPPED));
+
+	CHECK_RC("close ipi", 0, evtchn_close(ipi.port));
+	CHECK_RC("close timer", 0, evtchn_close(timer.port));
+	CHECK_RC("close console", 0, evtchn_close(console.port));
+	CHECK_RC("close local", 0, evtchn_close(bi.local_port));
+	CHECK_RC("close peer", 0, evtchn_close(au.port));
+	CHECK_RC("bind_vcpu(closed port)", -XEN_EINVAL, evtchn_bind_vcpu(au.port, 0));
+}
+
 TEST(evtchn, invalid)
 {
 	struct evtchn_bind_virq bv = { .virq = NR_VIRQS, .vcpu = 0 };
