@@ -1,5 +1,6 @@
 /*
- * Timers that raise VIRQ_TIMER: the old one-shot set_timer_op (#15).
+ * Timers that raise VIRQ_TIMER: the old one-shot set_timer_op (#15) and
+ * the periodic timer of vcpu_op (#24), watched from a running vCPU.
  *
  * set_timer_op shares the vCPU's one-shot timer with
  * VCPUOP_set_singleshot_timer: 0 stops it, a deadline already past
@@ -203,4 +204,81 @@ TEST(set_timer_op, huge_timeout_fires_in_100ms)
 	CHECK_RC("set_timer_op(now + 2^49 ns)", 0, HYPERVISOR_set_timer_op(t0 + (1UL << 49)));
 	CHECK(!spin_until_pending(port, t0 + 200 * MS), "a deadline 2^49 ns ahead fired within 200 ms");
 	timer_teardown(port);
+}
+
+/*
+ * Spin for `ns` with events unmasked, the upcall recording each port it
+ * finds; returns how often `port` came.
+ */
+static unsigned int count_upcalls(uint32_t port, uint64_t ns)
+{
+	uint64_t end;
+	unsigned int n = 0;
+
+	events_seen_reset();
+	end = now_ns() + ns;
+	__asm__ __volatile__("" ::: "memory");
+	vcpu0->evtchn_upcall_mask = 0;
+	__asm__ __volatile__("" ::: "memory");
+	HYPERVISOR_xen_version(0, NULL);	/* deliver what is already pending */
+	while (now_ns() < end)
+		cpu_relax();
+	__asm__ __volatile__("" ::: "memory");
+	vcpu0->evtchn_upcall_mask = 1;
+	__asm__ __volatile__("" ::: "memory");
+	for (unsigned int i = 0; i < events_seen.nr_ports; i++)
+		n += events_seen.ports[i] == port;
+	return n;
+}
+
+/*
+ * The counterpart of evtchn.periodic_timer_stops_while_blocked: while the
+ * vCPU runs, the periodic timer does tick, about once a period (the first
+ * may come at once when set), and VCPUOP_stop_periodic_timer stops it.
+ */
+TEST(periodic_timer, ticks_while_running)
+{
+	struct vcpu_set_periodic_timer p = { .period_ns = 10 * MS };
+	unsigned int ticks;
+	uint32_t port;
+
+	if (!shared_info)
+		SKIP("shared_info not mapped");
+	port = timer_setup();
+	if (!port)
+		return;
+	CHECK_RC("set_periodic_timer(10ms)", 0, HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, &p));
+	ticks = count_upcalls(port, 60 * MS);
+	CHECK(ticks >= 3 && ticks <= 8, "10 ms period: %u ticks in 60 ms of running", ticks);
+
+	/* The period is the one asked for. */
+	p.period_ns = 25 * MS;
+	CHECK_RC("set_periodic_timer(25ms)", 0, HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, &p));
+	ticks = count_upcalls(port, 100 * MS);
+	CHECK(ticks >= 2 && ticks <= 5, "25 ms period: %u ticks in 100 ms of running", ticks);
+
+	CHECK_RC("stop_periodic_timer", 0, HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL));
+	evtchn_clear_pending(port);
+	ticks = count_upcalls(port, 50 * MS);
+	CHECK_EQ("ticks in 50 ms after stop_periodic_timer", 0, ticks);
+	timer_teardown(port);
+}
+
+TEST(periodic_timer, period_limits)
+{
+	struct vcpu_set_periodic_timer p = { .period_ns = MS };
+
+	CHECK_RC("set_periodic_timer(1ms)", 0, HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, &p));
+	p.period_ns = MS - 1;
+	CHECK_RC("set_periodic_timer(1ms - 1ns)", -XEN_EINVAL,
+		 HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, &p));
+	/* Xen refuses periods beyond its largest time delta, 2^62 - 1 ns. */
+	p.period_ns = (1UL << 62) - 1;
+	CHECK_RC("set_periodic_timer(2^62 - 1 ns)", 0, HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, &p));
+	p.period_ns = 1UL << 62;
+	CHECK_RC("set_periodic_timer(2^62 ns)", -XEN_EINVAL,
+		 HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, &p));
+	p.period_ns = ~0UL;
+	CHECK_RC("set_periodic_timer(~0)", -XEN_EINVAL, HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, &p));
+	CHECK_RC("stop_periodic_timer", 0, HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL));
 }

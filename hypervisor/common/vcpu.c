@@ -18,6 +18,8 @@
 
 #define MILLISECS(ms) ((uint64_t)(ms) * 1000000UL)
 #define DEFAULT_PERIOD MILLISECS(10)	/* every new PV vCPU ticks at 100 Hz */
+/* Xen's largest time delta (STIME_DELTA_MAX): no longer period is accepted. */
+#define MAX_PERIOD ((1UL << 62) - 1)
 /* set_timer_op deadlines this far ahead are taken for wrapped ones, as on Xen. */
 #define HUGE_TIMEOUT (1UL << 50)
 
@@ -228,7 +230,8 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, uint64_t arg)
 
 		if (copy_from_guest(&p, arg, sizeof(p)))
 			return -EFAULT;
-		if (p.period_ns < MILLISECS(1))
+		/* A period near 2^64 would wrap the next deadline into the past. */
+		if (p.period_ns < MILLISECS(1) || p.period_ns > MAX_PERIOD)
 			return -EINVAL;
 		timer_stop(&v->periodic_timer);
 		v->periodic_period_ns = p.period_ns;
