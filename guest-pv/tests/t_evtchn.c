@@ -177,6 +177,201 @@ TEST(evtchn, periodic_timer_stops_while_blocked)
 	CHECK_RC("close", 0, evtchn_close(bv.port));
 }
 
+static long evtchn_bind_vcpu(uint32_t port, uint32_t vcpu)
+{
+	struct evtchn_bind_vcpu b = { .port = port, .vcpu = vcpu };
+
+	return HYPERVISOR_event_channel_op(EVTCHNOP_bind_vcpu, &b);
+}
+
+/*
+ * EVTCHNOP_bind_vcpu moves the vCPU a port notifies: allowed for unbound
+ * and interdomain ports and global VIRQs, refused (-EINVAL) for IPIs and
+ * per-vCPU VIRQs, whose vCPU is fixed at bind time. As on Xen the vCPU is
+ * checked first: one the domain lacks is -ENOENT whatever the port.
+ * dom0 has one vCPU on both hypervisors, so vCPU 0 is the only target.
+ */
+TEST(evtchn, bind_vcpu)
+{
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+	struct evtchn_bind_interdomain bi = { .remote_dom = DOMID_SELF };
+	struct evtchn_bind_virq timer = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct evtchn_bind_virq console = { .virq = VIRQ_CONSOLE, .vcpu = 0 };
+	struct evtchn_bind_ipi ipi = { .vcpu = 0 };
+	struct evtchn_status st;
+
+	if (!shared_info)
+		SKIP("shared_info not mapped");
+	CHECK_RC("alloc_unbound", 0, HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au));
+	CHECK_RC("bind_vcpu(unbound, 0)", 0, evtchn_bind_vcpu(au.port, 0));
+	CHECK_RC("status(unbound)", 0, evtchn_status(au.port, &st));
+	CHECK_EQ("unbound port's vcpu", 0, st.vcpu);
+	bi.remote_port = au.port;
+	CHECK_RC("bind_interdomain (loopback)", 0,
+		 HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &bi));
+	CHECK_RC("bind_vcpu(interdomain, 0)", 0, evtchn_bind_vcpu(bi.local_port, 0));
+	CHECK_RC("status(interdomain)", 0, evtchn_status(bi.local_port, &st));
+	CHECK_EQ("status", EVTCHNSTAT_interdomain, st.status);
+	CHECK_EQ("interdomain port's vcpu", 0, st.vcpu);
+	/* Still delivered on its (re)bound vCPU. */
+	evtchn_clear_pending(au.port);
+	CHECK_RC("send", 0, evtchn_send(bi.local_port));
+	events_seen_reset();
+	events_deliver();
+	CHECK(events_port_seen(au.port), "port %u not delivered after bind_vcpu", au.port);
+
+	CHECK_RC("bind_virq(CONSOLE)", 0, HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &console));
+	CHECK_RC("bind_vcpu(global VIRQ, 0)", 0, evtchn_bind_vcpu(console.port, 0));
+	CHECK_RC("bind_virq(TIMER)", 0, HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &timer));
+	CHECK_RC("bind_vcpu(per-vCPU VIRQ)", -XEN_EINVAL, evtchn_bind_vcpu(timer.port, 0));
+	CHECK_RC("bind_ipi", 0, HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &ipi));
+	CHECK_RC("bind_vcpu(IPI)", -XEN_EINVAL, evtchn_bind_vcpu(ipi.port, 0));
+
+	CHECK_RC("bind_vcpu(port 0)", -XEN_EINVAL, evtchn_bind_vcpu(0, 0));
+	CHECK_RC("bind_vcpu(beyond the ABI)", -XEN_EINVAL, evtchn_bind_vcpu(EVTCHN_2L_NR_CHANNELS + 5, 0));
+	CHECK_RC("bind_vcpu(unbound, vcpu 1)", -XEN_ENOENT, evtchn_bind_vcpu(au.port, 1));
+	CHECK_RC("bind_vcpu(unbound, vcpu 4096)", -XEN_ENOENT, evtchn_bind_vcpu(au.port, 4096));
+	/* The vCPU is looked at before the port. */
+	CHECK_RC("bind_vcpu(IPI, vcpu 1)", -XEN_ENOENT, evtchn_bind_vcpu(ipi.port, 1));
+	CHECK_RC("bind_vcpu(beyond the ABI, vcpu 1)", -XEN_ENOENT,
+		 evtchn_bind_vcpu(EVTCHN_2L_NR_CHANNELS + 5, 1));
+	CHECK_RC("bind_vcpu from a bad pointer", -XEN_EFAULT,
+		 HYPERVISOR_event_channel_op(EVTCHNOP_bind_vcpu, BAD_PTR_UNMAPPED));
+
+	CHECK_RC("close ipi", 0, evtchn_close(ipi.port));
+	CHECK_RC("close timer", 0, evtchn_close(timer.port));
+	CHECK_RC("close console", 0, evtchn_close(console.port));
+	CHECK_RC("close local", 0, evtchn_close(bi.local_port));
+	CHECK_RC("close peer", 0, evtchn_close(au.port));
+	CHECK_RC("bind_vcpu(closed port)", -XEN_EINVAL, evtchn_bind_vcpu(au.port, 0));
+}
+
+static long evtchn_reset(domid_t dom)
+{
+	struct evtchn_reset r = { .dom = dom };
+
+	return HYPERVISOR_event_channel_op(EVTCHNOP_reset, &r);
+}
+
+/*
+ * The first open port at or after `from`, 0 if none. A port the domain
+ * never reached may be -EINVAL (Xen grows its table in buckets): the
+ * scan ends there.
+ */
+static uint32_t first_open_port(uint32_t from)
+{
+	struct evtchn_status st;
+
+	for (uint32_t p = from; p < EVTCHN_2L_NR_CHANNELS; p++) {
+		if (evtchn_status(p, &st))
+			return 0;
+		if (st.status != EVTCHNSTAT_closed)
+			return p;
+	}
+	return 0;
+}
+
+/* Ports of every kind, each left pending, for a reset to close. */
+struct some_ports {
+	uint32_t unbound, local, peer, ipi, timer, console;
+};
+
+static void open_ports(struct some_ports *p)
+{
+	struct evtchn_alloc_unbound au = { .dom = DOMID_SELF, .remote_dom = DOMID_SELF };
+	struct evtchn_bind_interdomain bi = { .remote_dom = DOMID_SELF };
+	struct evtchn_bind_virq timer = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct evtchn_bind_virq console = { .virq = VIRQ_CONSOLE, .vcpu = 0 };
+	struct evtchn_bind_ipi ipi = { .vcpu = 0 };
+
+	memset(p, 0, sizeof(*p));
+	CHECK_RC("alloc_unbound", 0, HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au));
+	p->unbound = au.port;
+	CHECK_RC("alloc_unbound (peer)", 0, HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au));
+	p->peer = au.port;
+	bi.remote_port = p->peer;
+	CHECK_RC("bind_interdomain (loopback)", 0,
+		 HYPERVISOR_event_channel_op(EVTCHNOP_bind_interdomain, &bi));
+	p->local = bi.local_port;
+	CHECK_RC("bind_ipi", 0, HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &ipi));
+	p->ipi = ipi.port;
+	CHECK_RC("bind_virq(TIMER)", 0, HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &timer));
+	p->timer = timer.port;
+	CHECK_RC("bind_virq(CONSOLE)", 0, HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &console));
+	p->console = console.port;
+	CHECK_RC("send (loopback)", 0, evtchn_send(p->local));
+	CHECK_RC("send (ipi)", 0, evtchn_send(p->ipi));
+}
+
+static void check_all_closed(const struct some_ports *p, const char *after)
+{
+	const uint32_t ports[] = { p->unbound, p->local, p->peer, p->ipi, p->timer, p->console };
+	struct evtchn_status st;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(ports); i++) {
+		CHECK_RC("status", 0, evtchn_status(ports[i], &st));
+		CHECK(st.status == EVTCHNSTAT_closed, "%s: port %u still open (status %u)",
+		      after, ports[i], st.status);
+		CHECK(!evtchn_test_pending(ports[i]), "%s: port %u still pending", after, ports[i]);
+	}
+}
+
+/*
+ * EVTCHNOP_reset closes every port of the domain, of every kind, as if
+ * each were closed: pending bits cleared, VIRQs and IPIs free to bind
+ * again. It would also close the ports the kernel itself holds, but in
+ * mode=tests guest-pv holds none between tests (each closes what it
+ * binds; the toolstack's VIRQ_TIMER/DOM_EXC ports belong to the other
+ * modes), which the test checks first. DOMID_SELF and our own id are the
+ * same domain.
+ */
+TEST(evtchn, reset)
+{
+	struct evtchn_bind_virq timer = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct evtchn_bind_ipi ipi = { .vcpu = 0 };
+	struct some_ports p;
+	uint32_t open;
+
+	if (!shared_info)
+		SKIP("shared_info not mapped");
+	open = first_open_port(1);
+	if (open)
+		SKIP("port %u is open before the test: a reset would close it", open);
+
+	open_ports(&p);
+	CHECK(evtchn_test_pending(p.peer) && evtchn_test_pending(p.ipi), "sends did not raise the ports");
+	CHECK_RC("reset(DOMID_SELF)", 0, evtchn_reset(DOMID_SELF));
+	check_all_closed(&p, "reset(DOMID_SELF)");
+	CHECK_EQ("no port left open", 0, first_open_port(1));
+
+	/* What was bound can be bound again: the VIRQ and vCPU slots are free. */
+	CHECK_RC("bind_virq(TIMER) after reset", 0, HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &timer));
+	CHECK_RC("bind_ipi after reset", 0, HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &ipi));
+	CHECK_RC("send on the new ipi", 0, evtchn_send(ipi.port));
+	events_seen_reset();
+	events_deliver();
+	CHECK(events_port_seen(ipi.port), "new ipi port %u not delivered after reset", ipi.port);
+	CHECK_RC("close timer", 0, evtchn_close(timer.port));
+	CHECK_RC("close ipi", 0, evtchn_close(ipi.port));
+
+	/* Our own domid (dom0's is 0) names the same domain. */
+	if (is_initial_domain()) {
+		open_ports(&p);
+		CHECK_RC("reset(0)", 0, evtchn_reset(0));
+		check_all_closed(&p, "reset(0)");
+	}
+	CHECK_RC("reset with nothing open", 0, evtchn_reset(DOMID_SELF));
+	CHECK_EQ("no port left open", 0, first_open_port(1));
+}
+
+TEST(evtchn, reset_refused)
+{
+	CHECK_RC("reset(no such domain)", -XEN_ESRCH, evtchn_reset(1000));
+	CHECK_RC("reset(DOMID_IO)", -XEN_ESRCH, evtchn_reset(DOMID_IO));
+	CHECK_RC("reset from a bad pointer", -XEN_EFAULT,
+		 HYPERVISOR_event_channel_op(EVTCHNOP_reset, BAD_PTR_UNMAPPED));
+}
+
 TEST(evtchn, invalid)
 {
 	struct evtchn_bind_virq bv = { .virq = NR_VIRQS, .vcpu = 0 };

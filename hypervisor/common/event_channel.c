@@ -299,16 +299,18 @@ static long evtchn_status(struct evtchn_status *st)
 	return 0;
 }
 
+/* As on Xen, a vCPU the domain lacks is -ENOENT before the port is looked at. */
 static long evtchn_bind_vcpu(const struct evtchn_bind_vcpu *b)
 {
 	struct domain *d = current->domain;
-	struct evtchn *chn = port_of(d, b->port);
+	struct evtchn *chn;
 
+	if (b->vcpu >= MAX_VIRT_CPUS || !d->vcpus[b->vcpu])
+		return -ENOENT;
+	chn = port_of(d, b->port);
 	if (!chn || chn->state == ECS_FREE || chn->state == ECS_IPI ||
 	    (chn->state == ECS_VIRQ && virq_is_per_vcpu(chn->virq)))
 		return -EINVAL;
-	if (b->vcpu >= MAX_VIRT_CPUS || !d->vcpus[b->vcpu])
-		return -ENOENT;
 	chn->notify_vcpu = b->vcpu;
 	return 0;
 }

@@ -18,6 +18,10 @@
 
 #define MILLISECS(ms) ((uint64_t)(ms) * 1000000UL)
 #define DEFAULT_PERIOD MILLISECS(10)	/* every new PV vCPU ticks at 100 Hz */
+/* Xen's largest time delta (STIME_DELTA_MAX): no longer period is accepted. */
+#define MAX_PERIOD ((1UL << 62) - 1)
+/* set_timer_op deadlines this far ahead are taken for wrapped ones, as on Xen. */
+#define HUGE_TIMEOUT (1UL << 50)
 
 static void singleshot_fired(void *data)
 {
@@ -226,7 +230,8 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, uint64_t arg)
 
 		if (copy_from_guest(&p, arg, sizeof(p)))
 			return -EFAULT;
-		if (p.period_ns < MILLISECS(1))
+		/* A period near 2^64 would wrap the next deadline into the past. */
+		if (p.period_ns < MILLISECS(1) || p.period_ns > MAX_PERIOD)
 			return -EINVAL;
 		timer_stop(&v->periodic_timer);
 		v->periodic_period_ns = p.period_ns;
@@ -261,11 +266,24 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, uint64_t arg)
 	}
 }
 
+/*
+ * set_timer_op (#15): the one-shot timer of VCPUOP_set_singleshot_timer;
+ * 0 stops it. Like Xen, a deadline that is negative as a signed value or
+ * 2^50 ns (about 13 days) or more ahead is taken for a guest's wrapped
+ * jiffies and fires in 100 ms instead (Linux has work pending then).
+ */
 long do_set_timer_op(uint64_t timeout)
 {
-	if (!timeout)
-		timer_stop(&current->singleshot_timer);
-	else
-		timer_set(&current->singleshot_timer, timeout);
+	struct vcpu *v = current;
+	uint64_t now;
+
+	if (!timeout) {
+		timer_stop(&v->singleshot_timer);
+		return 0;
+	}
+	now = system_time_ns();
+	if ((int64_t)timeout < 0 || (timeout > now && timeout - now >= HUGE_TIMEOUT))
+		timeout = now + MILLISECS(100);
+	timer_set(&v->singleshot_timer, timeout);
 	return 0;
 }

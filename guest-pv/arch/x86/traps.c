@@ -19,6 +19,7 @@ extern const struct ex_entry __start_ex_table[], __stop_ex_table[];
 
 volatile struct trap_record last_trap;
 static volatile uint64_t expected_vectors;
+static volatile bool failsafe_expected;
 
 /* Vectors 0..31, then the terminating entry (address 0). */
 struct trap_info guest_trap_table[33];
@@ -40,12 +41,16 @@ void trap_record_reset(void)
 
 void trap_expect(unsigned int vector)
 {
-	expected_vectors |= 1ULL << vector;
+	if (vector == VEC_FAILSAFE)
+		failsafe_expected = true;
+	else
+		expected_vectors |= 1ULL << vector;
 }
 
 void trap_expect_none(void)
 {
 	expected_vectors = 0;
+	failsafe_expected = false;
 }
 
 void traps_init(void)
@@ -111,6 +116,8 @@ void trap_handler(struct trap_frame *f)
 	last_trap.rflags = f->rflags;
 	last_trap.cr2 = cr2;
 
+	if (f->vector == VEC_FAILSAFE && failsafe_expected)
+		return;
 	if (f->vector < 64 && (expected_vectors & (1ULL << f->vector))) {
 		if (fixup)
 			f->rip = fixup;

@@ -55,8 +55,14 @@ struct trap_record {
 	uint64_t cr2;           /* from vcpu_info.arch.cr2, if shared_info is mapped */
 };
 extern volatile struct trap_record last_trap;
+/* ds, es, fs, gs of the last failsafe callback's frame. */
+extern volatile uint64_t failsafe_selectors[4];
 void trap_record_reset(void);
-/* Vectors a test expects: the handler records them and resumes (at a fixup if one is listed). */
+/*
+ * Vectors a test expects: the handler records them and resumes (at a fixup
+ * if one is listed). VEC_FAILSAFE may be expected too: the failsafe
+ * callback then resumes where the hypervisor was returning to.
+ */
 void trap_expect(unsigned int vector);
 void trap_expect_none(void);
 

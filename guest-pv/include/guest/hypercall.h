@@ -71,6 +71,8 @@ static inline long HYPERVISOR_multicall(struct multicall_entry *calls, unsigned 
 { return HCALL(__HYPERVISOR_multicall, calls, nr, 0, 0, 0); }
 static inline long HYPERVISOR_update_va_mapping(unsigned long va, uint64_t pte, unsigned long flags)
 { return HCALL(__HYPERVISOR_update_va_mapping, va, pte, flags, 0, 0); }
+static inline long HYPERVISOR_set_timer_op(uint64_t timeout_abs_ns)
+{ return HCALL(__HYPERVISOR_set_timer_op, timeout_abs_ns, 0, 0, 0, 0); }
 static inline long HYPERVISOR_xen_version(int cmd, void *arg)
 { return HCALL(__HYPERVISOR_xen_version, cmd, arg, 0, 0, 0); }
 static inline long HYPERVISOR_console_io(int cmd, unsigned int count, const void *buf)
