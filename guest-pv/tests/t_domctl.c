@@ -20,6 +20,7 @@
 #include <public/hvctl.h>
 #include <public/memory.h>
 #include <public/sched.h>
+#include "frames.h"
 
 #define HV_ONLY() ONLY_ON("hv", "domctl/sysctl are hv's own structures")
 #define DOM0_ONLY() do {                                                        \
@@ -968,4 +969,77 @@ TEST(domctl, create_limits_applied)
 	CHECK_RC("query_size of the domain", 0, HYPERVISOR_grant_table_op(GNTTABOP_query_size, &q, 1));
 	CHECK_EQ("max_nr_frames", 2, q.max_nr_frames);
 	destroy(dom);
+}
+
+/*
+ * ---- dying domains: nothing new may reach them ----------------------------
+ *
+ * A destroyed domain that something still maps stays "dying" until the
+ * last mapping goes. Its memory is already gone: an op that would give it
+ * new memory is refused, or the domain would stay dying for ever. Ops
+ * that only read it or let go of something still work.
+ */
+
+/* A domain dying because dom0 maps its frame *frame at *page. 0 if none could be made. */
+static domid_t dying_domain(uint64_t *frame, uint8_t **page)
+{
+	domid_t dom = new_domain(16, 1);
+	long rc;
+
+	if (!dom)
+		return 0;
+	*frame = 0;
+	CHECK_RC("populate 1", 1, dom_populate(dom, frame, 1));
+	*page = foreign_map(dom, *frame, &rc);
+	CHECK_RC("map its frame", 0, rc);
+	if (!*page) {
+		destroy(dom);
+		return 0;
+	}
+	CHECK_RC("destroy", 0, dom_op(dom, HV_DOMCTL_destroy));
+	CHECK_EQ("dying while mapped", HV_DOMSTATE_dying, state_of(dom));
+	return dom;
+}
+
+/* Our last mapping of a dying domain goes: so does the domain. */
+static void let_go(domid_t dom, uint8_t *page)
+{
+	struct hv_domctl_info info;
+
+	CHECK_RC("unmap its frame", 0, foreign_unmap(page));
+	CHECK_RC("getinfo once the last mapping went: gone", -XEN_ESRCH, dom_getinfo(dom, &info));
+}
+
+/*
+ * memory_op naming a dying domain: its figures can be read; it gets no
+ * frame (0 extents done) and an exchange is -EINVAL (Xen: assign_pages
+ * refuses a dying domain), not the -EPERM of an unprivileged caller.
+ */
+TEST(domctl, memory_ops_on_dying_domain)
+{
+	struct xen_memory_exchange x;
+	uint64_t frame, in, out = 0, list[1] = { 0 };
+	uint8_t *page;
+	domid_t dom;
+
+	DOM0_ONLY();
+	dom = dying_domain(&frame, &page);
+	if (!dom)
+		return;
+	CHECK_RC("current_reservation: the frame we map", 1,
+		 HYPERVISOR_memory_op(XENMEM_current_reservation, &dom));
+	CHECK_RC("maximum_reservation", 16, HYPERVISOR_memory_op(XENMEM_maximum_reservation, &dom));
+	CHECK_RC("increase_reservation: none done", 0,
+		 reservation(XENMEM_increase_reservation, list, 1, 0, 0, dom));
+	in = frame;
+	memset(&x, 0, sizeof(x));
+	x.in.extent_start = (uint64_t)&in;
+	x.in.nr_extents = 1;
+	x.in.domid = dom;
+	x.out.extent_start = (uint64_t)&out;
+	x.out.nr_extents = 1;
+	x.out.domid = dom;
+	CHECK_RC("exchange in a dying domain", -XEN_EINVAL, HYPERVISOR_memory_op(XENMEM_exchange, &x));
+	CHECK_EQ("nr_exchanged", 0, x.nr_exchanged);
+	let_go(dom, page);
 }

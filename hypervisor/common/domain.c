@@ -44,6 +44,27 @@ struct domain *domain_by_id(domid_t id)
 	return id < MAX_DOMAINS ? domains[id] : NULL;
 }
 
+int domain_lookup_target(domid_t id, unsigned int flags, struct domain **out)
+{
+	struct domain *self = current->domain, *d;
+
+	*out = NULL;
+	if (id == DOMID_SELF || id == self->id) {
+		*out = self;
+		return 0;
+	}
+	/* As Xen: an unknown domain is -ESRCH before a foreign one is -EPERM. */
+	d = domain_by_id(id);
+	if (!d)
+		return -ESRCH;
+	if (!(flags & DOMAIN_LOOKUP_ANY_CALLER) && !self->privileged)
+		return -EPERM;
+	if (!(flags & DOMAIN_LOOKUP_DYING) && domain_is_dying(d))
+		return -EINVAL;
+	*out = d;
+	return 0;
+}
+
 static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 {
 	struct vcpu *v = xzalloc(sizeof(*v));

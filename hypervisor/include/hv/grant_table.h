@@ -47,6 +47,8 @@ void grant_table_free(struct domain *d);
 /* Entry `ref` of d's table, or NULL past its end. */
 struct grant_entry_v1 *grant_entry(struct domain *d, grant_ref_t ref);
 struct active_grant *grant_active(struct domain *d, grant_ref_t ref);
+/* A domain_lookup_target() error as Xen's grant status for it. */
+int16_t grant_lookup_status(int rc);
 /* GNTTABOP_map_grant_ref, unmap_grant_ref, unmap_and_replace (grant_map.c). */
 long grant_map_batch(uint64_t arg, unsigned int count);
 long grant_unmap_batch(uint64_t arg, unsigned int count);
