@@ -975,9 +975,10 @@ TEST(domctl, create_limits_applied)
  * ---- dying domains: nothing new may reach them ----------------------------
  *
  * A destroyed domain that something still maps stays "dying" until the
- * last mapping goes. Its memory is already gone: an op that would give it
- * new memory is refused, or the domain would stay dying for ever. Ops
- * that only read it or let go of something still work.
+ * last mapping goes. Its ports and memory are already gone: an op that
+ * would make a new reference to it (a port, memory) is refused, or the
+ * reference would outlive the domain, or keep it dying for ever. Ops that
+ * only read it or let go of something still work.
  */
 
 /* A domain dying because dom0 maps its frame *frame at *page. 0 if none could be made. */
@@ -1008,6 +1009,48 @@ static void let_go(domid_t dom, uint8_t *page)
 
 	CHECK_RC("unmap its frame", 0, foreign_unmap(page));
 	CHECK_RC("getinfo once the last mapping went: gone", -XEN_ESRCH, dom_getinfo(dom, &info));
+}
+
+/*
+ * A dying domain's ports are all closed and it gets no new one: dom0's
+ * alloc_unbound in it is -EINVAL (Xen's get_free_port on a dying domain),
+ * so no port of ours can end up bound to a domain about to be freed.
+ * Naming it in bind_interdomain finds no port waiting (-EINVAL); status,
+ * which only reads, is answered.
+ */
+TEST(domctl, evtchn_on_dying_domain)
+{
+	struct evtchn_alloc_unbound a = { .remote_dom = 0 };
+	struct evtchn_status st = { .port = 1 };
+	uint32_t local = 0;
+	uint64_t frame;
+	uint8_t *page;
+	domid_t dom;
+	long rc;
+
+	DOM0_ONLY();
+	dom = dying_domain(&frame, &page);
+	if (!dom)
+		return;
+	a.dom = dom;
+	rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a);
+	CHECK_RC("alloc_unbound in a dying domain", -XEN_EINVAL, rc);
+	if (!rc) {
+		rc = evtchn_bind_interdomain(dom, a.port, &local);
+		CHECK_RC("bind to the dying domain's new port", -XEN_EINVAL, rc);
+		/* Closed while the domain is still there to point at. */
+		if (!rc)
+			evtchn_close(local);
+	}
+	rc = evtchn_bind_interdomain(dom, 1, &local);
+	CHECK_RC("bind to a dying domain's port 1", -XEN_EINVAL, rc);
+	if (!rc)
+		evtchn_close(local);
+	st.dom = dom;
+	CHECK_RC("status of a dying domain's port", 0,
+		 HYPERVISOR_event_channel_op(EVTCHNOP_status, &st));
+	CHECK_EQ("closed", EVTCHNSTAT_closed, st.status);
+	let_go(dom, page);
 }
 
 /*

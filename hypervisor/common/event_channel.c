@@ -58,8 +58,16 @@ static struct evtchn *port_of(struct domain *d, uint32_t port)
 	return port && port < d->max_evtchns ? &d->evtchn[port] : NULL;
 }
 
+/*
+ * A free port of d. A dying domain gets none (-EINVAL, as Xen's
+ * get_free_port): its ports were closed when it was destroyed, and one
+ * opened after that would never be, its peer left pointing at the domain
+ * once it is freed.
+ */
 static long alloc_port(struct domain *d, uint32_t avoid)
 {
+	if (domain_is_dying(d))
+		return -EINVAL;
 	for (uint32_t p = 1; p < d->max_evtchns; p++)
 		if (d->evtchn[p].state == ECS_FREE && p != avoid)
 			return p;
@@ -110,7 +118,7 @@ void send_global_virq(struct domain *d, unsigned int virq)
 static long evtchn_alloc_unbound(struct evtchn_alloc_unbound *a)
 {
 	struct domain *d;
-	long rc = domain_lookup_target(a->dom, DOMAIN_LOOKUP_DYING, &d), port;
+	long rc = domain_lookup_target(a->dom, 0, &d), port;
 
 	if (rc)
 		return rc;
@@ -131,8 +139,11 @@ static long evtchn_bind_interdomain(struct evtchn_bind_interdomain *b)
 	struct evtchn *rchn;
 	long lport, rc;
 
-	/* Any domain may name the remote: its port must be waiting for us. */
-	rc = domain_lookup_target(b->remote_dom, DOMAIN_LOOKUP_ANY_CALLER | DOMAIN_LOOKUP_DYING, &rd);
+	/*
+	 * Any domain may name the remote: its port must be waiting for us. A
+	 * dying one has no port left (on Xen too: -EINVAL).
+	 */
+	rc = domain_lookup_target(b->remote_dom, DOMAIN_LOOKUP_ANY_CALLER, &rd);
 	if (rc)
 		return rc;
 	rchn = port_of(rd, b->remote_port);
