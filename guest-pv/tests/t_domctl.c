@@ -13,6 +13,7 @@
 #include <guest/arch.h>
 #include <guest/control.h>
 #include <guest/hypercall.h>
+#include <guest/mm.h>
 #include <guest/test.h>
 #include <public/errno.h>
 #include <public/event_channel.h>
@@ -977,9 +978,150 @@ TEST(domctl, create_limits_applied)
  * A destroyed domain that something still maps stays "dying" until the
  * last mapping goes. Its ports and memory are already gone: an op that
  * would make a new reference to it (a port, memory) is refused, or the
- * reference would outlive the domain, or keep it dying for ever. Ops that
- * only read it or let go of something still work.
+ * reference would outlive the domain, or keep it dying for ever. Its
+ * grant table stays, as on Xen, until the domain goes. Ops that only
+ * read it or let go of something still work.
  */
+
+#define DYING_REF    8          /* the grant entry these tests use */
+#define OTHER_PAGES  64        /* frames another domain gets while one is dying */
+#define NO_STATUS    0x7fff     /* the hypercall itself failed */
+
+static uint8_t host_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+static int16_t setup_table_of(domid_t dom, uint32_t nr_frames, uint64_t *frames)
+{
+	struct gnttab_setup_table st = {
+		.dom = dom, .nr_frames = nr_frames, .frame_list = (uint64_t)frames,
+		.status = NO_STATUS,
+	};
+	long rc = HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1);
+
+	CHECK_RC("setup_table's result", 0, rc);
+	return rc ? NO_STATUS : st.status;
+}
+
+/* Write entry `ref` of dom's table (frame gt_mfn): its frame `mfn`, to dom0. */
+static bool grant_to_dom0(domid_t dom, uint64_t gt_mfn, unsigned int ref, uint64_t mfn)
+{
+	struct grant_entry_v1 *e;
+	long rc;
+
+	e = foreign_map(dom, gt_mfn, &rc);
+	CHECK_RC("map its grant table", 0, rc);
+	if (!e)
+		return false;
+	e[ref].domid = 0;
+	e[ref].frame = (uint32_t)mfn;
+	__atomic_store_n(&e[ref].flags, GTF_permit_access, __ATOMIC_SEQ_CST);
+	CHECK_RC("unmap its grant table", 0, foreign_unmap(e));
+	return true;
+}
+
+/* Map dom's grant `ref` at host_page (our own frame comes back if that fails). */
+static int16_t map_grant_of(domid_t dom, unsigned int ref, grant_handle_t *handle)
+{
+	struct gnttab_map_grant_ref m = {
+		.host_addr = (uint64_t)host_page, .flags = GNTMAP_host_map, .ref = ref,
+		.dom = dom, .status = NO_STATUS,
+	};
+	long rc;
+
+	CHECK_RC("empty host_page's PTE", 0, map_va(host_page, 0, 0));
+	rc = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &m, 1);
+	CHECK_RC("map_grant_ref's result", 0, rc);
+	if (rc || m.status != GNTST_okay)
+		CHECK_RC("host_page back", 0, remap_own_page(host_page));
+	*handle = m.handle;
+	return rc ? NO_STATUS : m.status;
+}
+
+static int16_t unmap_grant_at_host(grant_handle_t handle)
+{
+	struct gnttab_unmap_grant_ref u = {
+		.host_addr = (uint64_t)host_page, .handle = handle, .status = NO_STATUS,
+	};
+	long rc = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
+
+	CHECK_RC("unmap_grant_ref's result", 0, rc);
+	CHECK_RC("host_page back", 0, remap_own_page(host_page));
+	return rc ? NO_STATUS : u.status;
+}
+
+/*
+ * A domain with a grant table of one frame (*gt_mfn) whose entry
+ * DYING_REF grants dom0 its frame *frame; with `map`, dom0 maps that grant
+ * at host_page (*handle). 0 if that could not be done (a check failed).
+ */
+static domid_t granting_domain(uint64_t *gt_mfn, uint64_t *frame, bool map,
+			       grant_handle_t *handle)
+{
+	domid_t dom = new_domain(16, 1);
+
+	if (!dom)
+		return 0;
+	*frame = 0;
+	*gt_mfn = 0;
+	CHECK_RC("populate 1", 1, dom_populate(dom, frame, 1));
+	CHECK_ST("setup_table(dom, 1)", GNTST_okay, setup_table_of(dom, 1, gt_mfn));
+	if (!*gt_mfn || !grant_to_dom0(dom, *gt_mfn, DYING_REF, *frame) ||
+	    (map && map_grant_of(dom, DYING_REF, handle) != GNTST_okay)) {
+		destroy(dom);
+		return 0;
+	}
+	return dom;
+}
+
+/* Warm up what dom0's first grant mapping allocates (its maptrack), for leak checks. */
+static void warm_up_grant_mapping(void)
+{
+	grant_handle_t handle = 0;
+	uint64_t gt_mfn, frame;
+	domid_t dom = granting_domain(&gt_mfn, &frame, true, &handle);
+
+	if (!dom)
+		return;
+	CHECK_ST("unmap", GNTST_okay, unmap_grant_at_host(handle));
+	destroy(dom);
+}
+
+/* Entry DYING_REF's flags in dom's table frame gt_mfn, read through a mapping (~0 if none). */
+static uint32_t entry_flags(domid_t dom, uint64_t gt_mfn)
+{
+	const struct grant_entry_v1 *e;
+	uint32_t flags;
+	long rc;
+
+	e = foreign_map(dom, gt_mfn, &rc);
+	CHECK_RC("map its grant table", 0, rc);
+	if (!e)
+		return ~0u;
+	flags = e[DYING_REF].flags;
+	CHECK_RC("unmap its grant table", 0, foreign_unmap((void *)e));
+	return flags;
+}
+
+/* Fill each of dom's frames with `byte`, or (check) report the first that holds another. */
+static void fill_frames(domid_t dom, const uint64_t *mfns, unsigned int n, uint8_t byte, bool check)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		uint8_t *page;
+		unsigned int j;
+		long rc;
+
+		page = foreign_map(dom, mfns[i], &rc);
+		CHECK_RC("map a frame of the other domain", 0, rc);
+		if (!page)
+			return;
+		if (!check)
+			memset(page, byte, PAGE_SIZE);
+		for (j = 0; check && j < PAGE_SIZE && page[j] == byte; j++)
+			;
+		CHECK(!check || j == PAGE_SIZE, "byte %u of the other domain's frame %#lx became %#x",
+		      j, mfns[i], j < PAGE_SIZE ? page[j] : 0);
+		CHECK_RC("unmap it", 0, foreign_unmap(page));
+	}
+}
 
 /* A domain dying because dom0 maps its frame *frame at *page. 0 if none could be made. */
 static domid_t dying_domain(uint64_t *frame, uint8_t **page)
@@ -1009,6 +1151,115 @@ static void let_go(domid_t dom, uint8_t *page)
 
 	CHECK_RC("unmap its frame", 0, foreign_unmap(page));
 	CHECK_RC("getinfo once the last mapping went: gone", -XEN_ESRCH, dom_getinfo(dom, &info));
+}
+
+/*
+ * dom0 maps a grant of a domain, then destroys the domain: our mapping
+ * keeps it dying, and its grant table lives as long as it does, as on
+ * Xen. Unmapping the grant clears the entry's flags in that table and
+ * writes nowhere else, in particular not in the pages another domain gets
+ * meanwhile (hv once freed the table at destruction, and the unmap then
+ * cleared two bits in whoever's page the frame had become). Once the
+ * mapping is gone, so is the domain, with every frame and heap byte.
+ */
+TEST(domctl, grant_unmap_after_granter_destroyed)
+{
+	static uint64_t list[OTHER_PAGES];
+	struct hv_sysctl_physinfo before, after;
+	struct hv_domctl_info info;
+	uint64_t gt_mfn, frame;
+	grant_handle_t handle = 0;
+	domid_t dom, other;
+
+	DOM0_ONLY();
+	warm_up_grant_mapping();
+	CHECK_RC("physinfo", 0, physinfo(&before));
+	other = new_domain(OTHER_PAGES, 1);
+	dom = granting_domain(&gt_mfn, &frame, true, &handle);
+	if (!dom || !other) {
+		destroy(dom);
+		destroy(other);
+		return;
+	}
+	CHECK_RC("destroy the granter", 0, dom_op(dom, HV_DOMCTL_destroy));
+	CHECK_EQ("dying while we map its grant", HV_DOMSTATE_dying, state_of(dom));
+	CHECK_EQ("the entry, in use", GTF_permit_access | GTF_reading | GTF_writing,
+		 entry_flags(dom, gt_mfn));
+
+	/* Pages another domain gets now, all 0xff: the unmap must leave them so. */
+	for (unsigned int i = 0; i < OTHER_PAGES; i++)
+		list[i] = i;
+	CHECK_RC("populate the other domain", OTHER_PAGES, dom_populate(other, list, OTHER_PAGES));
+	fill_frames(other, list, OTHER_PAGES, 0xff, false);
+	CHECK_ST("unmap the dying granter's grant", GNTST_okay, unmap_grant_at_host(handle));
+	fill_frames(other, list, OTHER_PAGES, 0xff, true);
+	CHECK_EQ("the entry, in use no more", GTF_permit_access, entry_flags(dom, gt_mfn));
+
+	destroy(other);
+	CHECK_RC("getinfo once our mappings went: gone", -XEN_ESRCH, dom_getinfo(dom, &info));
+	CHECK_RC("physinfo", 0, physinfo(&after));
+	CHECK_EQ("domains back", before.nr_domains, after.nr_domains);
+	CHECK_EQ("free pages back", before.free_pages, after.free_pages);
+	CHECK_EQ("heap back", before.heap_bytes, after.heap_bytes);
+}
+
+/*
+ * A dying domain's grant table is still there, as on Xen: dom0 may map
+ * and copy its grants while the granted frame lasts (they were never
+ * revoked), and setup_table may even grow the table. None of that keeps the domain: once dom0's last mapping is
+ * gone, it is freed with its table, every frame and heap byte back (hv
+ * once shared a frame grown then with the domain for ever, so it never
+ * went).
+ */
+TEST(domctl, grant_table_while_dying)
+{
+	struct hv_sysctl_physinfo before, after;
+	struct gnttab_query_size q = { .status = NO_STATUS };
+	struct gnttab_copy c = { .status = NO_STATUS };
+	uint64_t gt_mfn, frame, frames[2] = { 0, 0 };
+	grant_handle_t handle = 0;
+	uint8_t *page;
+	domid_t dom;
+	long rc;
+
+	DOM0_ONLY();
+	warm_up_grant_mapping();
+	CHECK_RC("physinfo", 0, physinfo(&before));
+	dom = granting_domain(&gt_mfn, &frame, false, NULL);
+	if (!dom)
+		return;
+	/* dom0 maps the granted frame: that keeps it, and the domain dying. */
+	page = foreign_map(dom, frame, &rc);
+	CHECK_RC("map the granted frame", 0, rc);
+	if (!page) {
+		destroy(dom);
+		return;
+	}
+	CHECK_RC("destroy", 0, dom_op(dom, HV_DOMCTL_destroy));
+	CHECK_EQ("dying while mapped", HV_DOMSTATE_dying, state_of(dom));
+
+	CHECK_ST("map the dying domain's grant", GNTST_okay, map_grant_of(dom, DYING_REF, &handle));
+	CHECK_ST("unmap it", GNTST_okay, unmap_grant_at_host(handle));
+	c.source.u.ref = DYING_REF;
+	c.source.domid = dom;
+	c.dest.u.gmfn = virt_to_mfn(host_page);
+	c.dest.domid = DOMID_SELF;
+	c.len = 8;
+	c.flags = GNTCOPY_source_gref;
+	CHECK_RC("copy's result", 0, HYPERVISOR_grant_table_op(GNTTABOP_copy, &c, 1));
+	CHECK_ST("copy from the dying domain's grant", GNTST_okay, c.status);
+	CHECK_EQ("the entry after both", GTF_permit_access, entry_flags(dom, gt_mfn));
+	CHECK_ST("setup_table(dying domain, 2)", GNTST_okay, setup_table_of(dom, 2, frames));
+	CHECK_EQ("its first frame", gt_mfn, frames[0]);
+	q.dom = dom;
+	CHECK_RC("query_size's result", 0, HYPERVISOR_grant_table_op(GNTTABOP_query_size, &q, 1));
+	CHECK_ST("query_size", GNTST_okay, q.status);
+	CHECK_EQ("nr_frames", 2, q.nr_frames);
+	let_go(dom, page);
+	CHECK_RC("physinfo", 0, physinfo(&after));
+	CHECK_EQ("domains back", before.nr_domains, after.nr_domains);
+	CHECK_EQ("free pages back", before.free_pages, after.free_pages);
+	CHECK_EQ("heap back", before.heap_bytes, after.heap_bytes);
 }
 
 /*

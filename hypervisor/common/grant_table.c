@@ -33,23 +33,38 @@ int grant_table_init(struct domain *d, unsigned int max_frames)
 	return 0;
 }
 
-/* The table's frames are hv's pages the domain shares: it lets go of them. */
-void grant_table_release_frames(struct domain *d)
+/*
+ * The table lives as long as the domain, dying included, as on Xen:
+ * others may still map or copy its grants while they map its frames, and
+ * unmapping one clears its entry's flags. Its frames are hv's pages the
+ * domain shares, each held by the table (its allocation reference) and
+ * by whoever maps it. They count as idle when only the table holds them.
+ */
+unsigned int grant_table_idle_frames(const struct domain *d)
 {
-	struct grant_table *gt = d->grant_table;
+	const struct grant_table *gt = d->grant_table;
+	unsigned int idle = 0;
 
-	for (unsigned int i = 0; gt && i < gt->nr_frames; i++)
-		domain_unassign_frame(mfn_to_frame(gt->frames[i]));
+	for (unsigned int i = 0; gt && i < gt->nr_frames; i++) {
+		const struct frame *f = mfn_to_frame(gt->frames[i]);
+
+		if ((f->flags & FRAME_ASSIGNED) && f->refs == 1)
+			idle++;
+	}
+	return idle;
 }
 
+/* The domain is freed: so are the table's frames (idle by now) and the rest. */
 void grant_table_free(struct domain *d)
 {
 	struct grant_table *gt = d->grant_table;
 
 	if (!gt)
 		return;
-	for (unsigned int i = 0; i < gt->nr_frames; i++)
+	for (unsigned int i = 0; i < gt->nr_frames; i++) {
+		domain_unassign_frame(mfn_to_frame(gt->frames[i]));
 		xfree(gt->active[i]);
+	}
 	for (unsigned int i = 0; i < gt->maptrack_chunks; i++)
 		xfree(gt->maptrack[i]);
 	xfree(gt);
