@@ -1305,6 +1305,54 @@ TEST(domctl, evtchn_on_dying_domain)
 }
 
 /*
+ * dom0 pins a table of a dying domain (mmuext_op naming it): the domain's
+ * pins all went when it was destroyed, and one made now would hold the
+ * frame, and keep the domain dying, until someone unpins it. As on Xen
+ * (which races domain destruction the same way), the pin is validated,
+ * reported done and dropped at once: once dom0's read-only mapping of
+ * the frame goes, so does the domain.
+ */
+TEST(domctl, pin_in_dying_domain)
+{
+	struct mmuext_op pin = { .cmd = MMUEXT_PIN_L1_TABLE };
+	struct mmu_update u;
+	struct hv_domctl_info info;
+	uint64_t frame = 0, maddr = 0;
+	domid_t dom;
+	long rc;
+
+	DOM0_ONLY();
+	dom = new_domain(16, 1);
+	if (!dom)
+		return;
+	CHECK_RC("populate 1", 1, dom_populate(dom, &frame, 1));
+	/* Read-only, so nothing types the frame writable: it can become an L1. */
+	l1e_of(host_page, &maddr);
+	u.ptr = maddr | MMU_NORMAL_PT_UPDATE;
+	u.val = (frame << PAGE_SHIFT) | PTE_RO_FLAGS;
+	rc = HYPERVISOR_mmu_update(&u, 1, NULL, dom);
+	CHECK_RC("map its frame read-only at host_page", 0, rc);
+	if (rc) {
+		destroy(dom);
+		return;
+	}
+	invlpg(host_page);
+	CHECK_RC("destroy", 0, dom_op(dom, HV_DOMCTL_destroy));
+	CHECK_EQ("dying while mapped", HV_DOMSTATE_dying, state_of(dom));
+	pin.arg1.mfn = frame;
+	CHECK_RC("pin its frame as an L1", 0, HYPERVISOR_mmuext_op(&pin, 1, NULL, dom));
+	CHECK_RC("host_page back", 0, remap_own_page(host_page));
+	rc = dom_getinfo(dom, &info);
+	CHECK_RC("getinfo once our mapping went: gone", -XEN_ESRCH, rc);
+	if (!rc) {
+		/* The pin stuck: take it off, so the domain can go. */
+		pin.cmd = MMUEXT_UNPIN_TABLE;
+		HYPERVISOR_mmuext_op(&pin, 1, NULL, dom);
+		CHECK_RC("getinfo after unpinning", -XEN_ESRCH, dom_getinfo(dom, &info));
+	}
+}
+
+/*
  * memory_op naming a dying domain: its figures can be read; it gets no
  * frame (0 extents done) and an exchange is -EINVAL (Xen: assign_pages
  * refuses a dying domain), not the -EPERM of an unprivileged caller.

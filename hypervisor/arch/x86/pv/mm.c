@@ -323,8 +323,19 @@ static long one_mmuext_op(const struct mmuext_op *op, struct domain *pg_owner)
 	case MMUEXT_PIN_L1_TABLE:
 	case MMUEXT_PIN_L2_TABLE:
 	case MMUEXT_PIN_L3_TABLE:
-	case MMUEXT_PIN_L4_TABLE:
-		return frame_pin(op->arg1.mfn, pg_owner, FT_L1 + op->cmd - MMUEXT_PIN_L1_TABLE);
+	case MMUEXT_PIN_L4_TABLE: {
+		long rc = frame_pin(op->arg1.mfn, pg_owner, FT_L1 + op->cmd - MMUEXT_PIN_L1_TABLE);
+
+		/*
+		 * A dying domain's pins went when it was destroyed; one made now
+		 * would keep the domain dying until someone unpins it. As Xen
+		 * does when it races destruction, the pin is validated, reported
+		 * done and dropped at once.
+		 */
+		if (!rc && domain_is_dying(pg_owner))
+			frame_unpin(op->arg1.mfn, pg_owner);
+		return rc;
+	}
 	case MMUEXT_UNPIN_TABLE:
 		return frame_unpin(op->arg1.mfn, pg_owner);
 	case MMUEXT_NEW_BASEPTR:
