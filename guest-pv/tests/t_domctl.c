@@ -13,6 +13,7 @@
 #include <guest/arch.h>
 #include <guest/control.h>
 #include <guest/hypercall.h>
+#include <guest/mm.h>
 #include <guest/test.h>
 #include <public/errno.h>
 #include <public/event_channel.h>
@@ -20,6 +21,7 @@
 #include <public/hvctl.h>
 #include <public/memory.h>
 #include <public/sched.h>
+#include "frames.h"
 
 #define HV_ONLY() ONLY_ON("hv", "domctl/sysctl are hv's own structures")
 #define DOM0_ONLY() do {                                                        \
@@ -999,4 +1001,418 @@ TEST(domctl, create_limits_applied)
 	CHECK_RC("query_size of the domain", 0, HYPERVISOR_grant_table_op(GNTTABOP_query_size, &q, 1));
 	CHECK_EQ("max_nr_frames", 2, q.max_nr_frames);
 	destroy(dom);
+}
+
+/*
+ * ---- dying domains: nothing new may reach them ----------------------------
+ *
+ * A destroyed domain that something still maps stays "dying" until the
+ * last mapping goes. Its ports and memory are already gone: an op that
+ * would make a new reference to it (a port, memory) is refused, or the
+ * reference would outlive the domain, or keep it dying for ever. Its
+ * grant table stays, as on Xen, until the domain goes. Ops that only
+ * read it or let go of something still work.
+ */
+
+#define DYING_REF    8          /* the grant entry these tests use */
+#define OTHER_PAGES  64        /* frames another domain gets while one is dying */
+#define NO_STATUS    0x7fff     /* the hypercall itself failed */
+
+static uint8_t host_page[PAGE_SIZE] __aligned(PAGE_SIZE);
+
+static int16_t setup_table_of(domid_t dom, uint32_t nr_frames, uint64_t *frames)
+{
+	struct gnttab_setup_table st = {
+		.dom = dom, .nr_frames = nr_frames, .frame_list = (uint64_t)frames,
+		.status = NO_STATUS,
+	};
+	long rc = HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1);
+
+	CHECK_RC("setup_table's result", 0, rc);
+	return rc ? NO_STATUS : st.status;
+}
+
+/* Write entry `ref` of dom's table (frame gt_mfn): its frame `mfn`, to dom0. */
+static bool grant_to_dom0(domid_t dom, uint64_t gt_mfn, unsigned int ref, uint64_t mfn)
+{
+	struct grant_entry_v1 *e;
+	long rc;
+
+	e = foreign_map(dom, gt_mfn, &rc);
+	CHECK_RC("map its grant table", 0, rc);
+	if (!e)
+		return false;
+	e[ref].domid = 0;
+	e[ref].frame = (uint32_t)mfn;
+	__atomic_store_n(&e[ref].flags, GTF_permit_access, __ATOMIC_SEQ_CST);
+	CHECK_RC("unmap its grant table", 0, foreign_unmap(e));
+	return true;
+}
+
+/* Map dom's grant `ref` at host_page (our own frame comes back if that fails). */
+static int16_t map_grant_of(domid_t dom, unsigned int ref, grant_handle_t *handle)
+{
+	struct gnttab_map_grant_ref m = {
+		.host_addr = (uint64_t)host_page, .flags = GNTMAP_host_map, .ref = ref,
+		.dom = dom, .status = NO_STATUS,
+	};
+	long rc;
+
+	CHECK_RC("empty host_page's PTE", 0, map_va(host_page, 0, 0));
+	rc = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &m, 1);
+	CHECK_RC("map_grant_ref's result", 0, rc);
+	if (rc || m.status != GNTST_okay)
+		CHECK_RC("host_page back", 0, remap_own_page(host_page));
+	*handle = m.handle;
+	return rc ? NO_STATUS : m.status;
+}
+
+static int16_t unmap_grant_at_host(grant_handle_t handle)
+{
+	struct gnttab_unmap_grant_ref u = {
+		.host_addr = (uint64_t)host_page, .handle = handle, .status = NO_STATUS,
+	};
+	long rc = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
+
+	CHECK_RC("unmap_grant_ref's result", 0, rc);
+	CHECK_RC("host_page back", 0, remap_own_page(host_page));
+	return rc ? NO_STATUS : u.status;
+}
+
+/*
+ * A domain with a grant table of one frame (*gt_mfn) whose entry
+ * DYING_REF grants dom0 its frame *frame; with `map`, dom0 maps that grant
+ * at host_page (*handle). 0 if that could not be done (a check failed).
+ */
+static domid_t granting_domain(uint64_t *gt_mfn, uint64_t *frame, bool map,
+			       grant_handle_t *handle)
+{
+	domid_t dom = new_domain(16, 1);
+
+	if (!dom)
+		return 0;
+	*frame = 0;
+	*gt_mfn = 0;
+	CHECK_RC("populate 1", 1, dom_populate(dom, frame, 1));
+	CHECK_ST("setup_table(dom, 1)", GNTST_okay, setup_table_of(dom, 1, gt_mfn));
+	if (!*gt_mfn || !grant_to_dom0(dom, *gt_mfn, DYING_REF, *frame) ||
+	    (map && map_grant_of(dom, DYING_REF, handle) != GNTST_okay)) {
+		destroy(dom);
+		return 0;
+	}
+	return dom;
+}
+
+/* Warm up what dom0's first grant mapping allocates (its maptrack), for leak checks. */
+static void warm_up_grant_mapping(void)
+{
+	grant_handle_t handle = 0;
+	uint64_t gt_mfn, frame;
+	domid_t dom = granting_domain(&gt_mfn, &frame, true, &handle);
+
+	if (!dom)
+		return;
+	CHECK_ST("unmap", GNTST_okay, unmap_grant_at_host(handle));
+	destroy(dom);
+}
+
+/* Entry DYING_REF's flags in dom's table frame gt_mfn, read through a mapping (~0 if none). */
+static uint32_t entry_flags(domid_t dom, uint64_t gt_mfn)
+{
+	const struct grant_entry_v1 *e;
+	uint32_t flags;
+	long rc;
+
+	e = foreign_map(dom, gt_mfn, &rc);
+	CHECK_RC("map its grant table", 0, rc);
+	if (!e)
+		return ~0u;
+	flags = e[DYING_REF].flags;
+	CHECK_RC("unmap its grant table", 0, foreign_unmap((void *)e));
+	return flags;
+}
+
+/* Fill each of dom's frames with `byte`, or (check) report the first that holds another. */
+static void fill_frames(domid_t dom, const uint64_t *mfns, unsigned int n, uint8_t byte, bool check)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		uint8_t *page;
+		unsigned int j;
+		long rc;
+
+		page = foreign_map(dom, mfns[i], &rc);
+		CHECK_RC("map a frame of the other domain", 0, rc);
+		if (!page)
+			return;
+		if (!check)
+			memset(page, byte, PAGE_SIZE);
+		for (j = 0; check && j < PAGE_SIZE && page[j] == byte; j++)
+			;
+		CHECK(!check || j == PAGE_SIZE, "byte %u of the other domain's frame %#lx became %#x",
+		      j, mfns[i], j < PAGE_SIZE ? page[j] : 0);
+		CHECK_RC("unmap it", 0, foreign_unmap(page));
+	}
+}
+
+/* A domain dying because dom0 maps its frame *frame at *page. 0 if none could be made. */
+static domid_t dying_domain(uint64_t *frame, uint8_t **page)
+{
+	domid_t dom = new_domain(16, 1);
+	long rc;
+
+	if (!dom)
+		return 0;
+	*frame = 0;
+	CHECK_RC("populate 1", 1, dom_populate(dom, frame, 1));
+	*page = foreign_map(dom, *frame, &rc);
+	CHECK_RC("map its frame", 0, rc);
+	if (!*page) {
+		destroy(dom);
+		return 0;
+	}
+	CHECK_RC("destroy", 0, dom_op(dom, HV_DOMCTL_destroy));
+	CHECK_EQ("dying while mapped", HV_DOMSTATE_dying, state_of(dom));
+	return dom;
+}
+
+/* Our last mapping of a dying domain goes: so does the domain. */
+static void let_go(domid_t dom, uint8_t *page)
+{
+	struct hv_domctl_info info;
+
+	CHECK_RC("unmap its frame", 0, foreign_unmap(page));
+	CHECK_RC("getinfo once the last mapping went: gone", -XEN_ESRCH, dom_getinfo(dom, &info));
+}
+
+/*
+ * dom0 maps a grant of a domain, then destroys the domain: our mapping
+ * keeps it dying, and its grant table lives as long as it does, as on
+ * Xen. Unmapping the grant clears the entry's flags in that table and
+ * writes nowhere else, in particular not in the pages another domain gets
+ * meanwhile (hv once freed the table at destruction, and the unmap then
+ * cleared two bits in whoever's page the frame had become). Once the
+ * mapping is gone, so is the domain, with every frame and heap byte.
+ */
+TEST(domctl, grant_unmap_after_granter_destroyed)
+{
+	static uint64_t list[OTHER_PAGES];
+	struct hv_sysctl_physinfo before, after;
+	struct hv_domctl_info info;
+	uint64_t gt_mfn, frame;
+	grant_handle_t handle = 0;
+	domid_t dom, other;
+
+	DOM0_ONLY();
+	warm_up_grant_mapping();
+	CHECK_RC("physinfo", 0, physinfo(&before));
+	other = new_domain(OTHER_PAGES, 1);
+	dom = granting_domain(&gt_mfn, &frame, true, &handle);
+	if (!dom || !other) {
+		destroy(dom);
+		destroy(other);
+		return;
+	}
+	CHECK_RC("destroy the granter", 0, dom_op(dom, HV_DOMCTL_destroy));
+	CHECK_EQ("dying while we map its grant", HV_DOMSTATE_dying, state_of(dom));
+	CHECK_EQ("the entry, in use", GTF_permit_access | GTF_reading | GTF_writing,
+		 entry_flags(dom, gt_mfn));
+
+	/* Pages another domain gets now, all 0xff: the unmap must leave them so. */
+	for (unsigned int i = 0; i < OTHER_PAGES; i++)
+		list[i] = i;
+	CHECK_RC("populate the other domain", OTHER_PAGES, dom_populate(other, list, OTHER_PAGES));
+	fill_frames(other, list, OTHER_PAGES, 0xff, false);
+	CHECK_ST("unmap the dying granter's grant", GNTST_okay, unmap_grant_at_host(handle));
+	fill_frames(other, list, OTHER_PAGES, 0xff, true);
+	CHECK_EQ("the entry, in use no more", GTF_permit_access, entry_flags(dom, gt_mfn));
+
+	destroy(other);
+	CHECK_RC("getinfo once our mappings went: gone", -XEN_ESRCH, dom_getinfo(dom, &info));
+	CHECK_RC("physinfo", 0, physinfo(&after));
+	CHECK_EQ("domains back", before.nr_domains, after.nr_domains);
+	CHECK_EQ("free pages back", before.free_pages, after.free_pages);
+	CHECK_EQ("heap back", before.heap_bytes, after.heap_bytes);
+}
+
+/*
+ * A dying domain's grant table is still there, as on Xen: dom0 may map
+ * and copy its grants while the granted frame lasts (they were never
+ * revoked), and setup_table may even grow the table. None of that keeps the domain: once dom0's last mapping is
+ * gone, it is freed with its table, every frame and heap byte back (hv
+ * once shared a frame grown then with the domain for ever, so it never
+ * went).
+ */
+TEST(domctl, grant_table_while_dying)
+{
+	struct hv_sysctl_physinfo before, after;
+	struct gnttab_query_size q = { .status = NO_STATUS };
+	struct gnttab_copy c = { .status = NO_STATUS };
+	uint64_t gt_mfn, frame, frames[2] = { 0, 0 };
+	grant_handle_t handle = 0;
+	uint8_t *page;
+	domid_t dom;
+	long rc;
+
+	DOM0_ONLY();
+	warm_up_grant_mapping();
+	CHECK_RC("physinfo", 0, physinfo(&before));
+	dom = granting_domain(&gt_mfn, &frame, false, NULL);
+	if (!dom)
+		return;
+	/* dom0 maps the granted frame: that keeps it, and the domain dying. */
+	page = foreign_map(dom, frame, &rc);
+	CHECK_RC("map the granted frame", 0, rc);
+	if (!page) {
+		destroy(dom);
+		return;
+	}
+	CHECK_RC("destroy", 0, dom_op(dom, HV_DOMCTL_destroy));
+	CHECK_EQ("dying while mapped", HV_DOMSTATE_dying, state_of(dom));
+
+	CHECK_ST("map the dying domain's grant", GNTST_okay, map_grant_of(dom, DYING_REF, &handle));
+	CHECK_ST("unmap it", GNTST_okay, unmap_grant_at_host(handle));
+	c.source.u.ref = DYING_REF;
+	c.source.domid = dom;
+	c.dest.u.gmfn = virt_to_mfn(host_page);
+	c.dest.domid = DOMID_SELF;
+	c.len = 8;
+	c.flags = GNTCOPY_source_gref;
+	CHECK_RC("copy's result", 0, HYPERVISOR_grant_table_op(GNTTABOP_copy, &c, 1));
+	CHECK_ST("copy from the dying domain's grant", GNTST_okay, c.status);
+	CHECK_EQ("the entry after both", GTF_permit_access, entry_flags(dom, gt_mfn));
+	CHECK_ST("setup_table(dying domain, 2)", GNTST_okay, setup_table_of(dom, 2, frames));
+	CHECK_EQ("its first frame", gt_mfn, frames[0]);
+	q.dom = dom;
+	CHECK_RC("query_size's result", 0, HYPERVISOR_grant_table_op(GNTTABOP_query_size, &q, 1));
+	CHECK_ST("query_size", GNTST_okay, q.status);
+	CHECK_EQ("nr_frames", 2, q.nr_frames);
+	let_go(dom, page);
+	CHECK_RC("physinfo", 0, physinfo(&after));
+	CHECK_EQ("domains back", before.nr_domains, after.nr_domains);
+	CHECK_EQ("free pages back", before.free_pages, after.free_pages);
+	CHECK_EQ("heap back", before.heap_bytes, after.heap_bytes);
+}
+
+/*
+ * A dying domain's ports are all closed and it gets no new one: dom0's
+ * alloc_unbound in it is -EINVAL (Xen's get_free_port on a dying domain),
+ * so no port of ours can end up bound to a domain about to be freed.
+ * Naming it in bind_interdomain finds no port waiting (-EINVAL); status,
+ * which only reads, is answered.
+ */
+TEST(domctl, evtchn_on_dying_domain)
+{
+	struct evtchn_alloc_unbound a = { .remote_dom = 0 };
+	struct evtchn_status st = { .port = 1 };
+	uint32_t local = 0;
+	uint64_t frame;
+	uint8_t *page;
+	domid_t dom;
+	long rc;
+
+	DOM0_ONLY();
+	dom = dying_domain(&frame, &page);
+	if (!dom)
+		return;
+	a.dom = dom;
+	rc = HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &a);
+	CHECK_RC("alloc_unbound in a dying domain", -XEN_EINVAL, rc);
+	if (!rc) {
+		rc = evtchn_bind_interdomain(dom, a.port, &local);
+		CHECK_RC("bind to the dying domain's new port", -XEN_EINVAL, rc);
+		/* Closed while the domain is still there to point at. */
+		if (!rc)
+			evtchn_close(local);
+	}
+	rc = evtchn_bind_interdomain(dom, 1, &local);
+	CHECK_RC("bind to a dying domain's port 1", -XEN_EINVAL, rc);
+	if (!rc)
+		evtchn_close(local);
+	st.dom = dom;
+	CHECK_RC("status of a dying domain's port", 0,
+		 HYPERVISOR_event_channel_op(EVTCHNOP_status, &st));
+	CHECK_EQ("closed", EVTCHNSTAT_closed, st.status);
+	let_go(dom, page);
+}
+
+/*
+ * dom0 pins a table of a dying domain (mmuext_op naming it): the domain's
+ * pins all went when it was destroyed, and one made now would hold the
+ * frame, and keep the domain dying, until someone unpins it. As on Xen
+ * (which races domain destruction the same way), the pin is validated,
+ * reported done and dropped at once: once dom0's read-only mapping of
+ * the frame goes, so does the domain.
+ */
+TEST(domctl, pin_in_dying_domain)
+{
+	struct mmuext_op pin = { .cmd = MMUEXT_PIN_L1_TABLE };
+	struct mmu_update u;
+	struct hv_domctl_info info;
+	uint64_t frame = 0, maddr = 0;
+	domid_t dom;
+	long rc;
+
+	DOM0_ONLY();
+	dom = new_domain(16, 1);
+	if (!dom)
+		return;
+	CHECK_RC("populate 1", 1, dom_populate(dom, &frame, 1));
+	/* Read-only, so nothing types the frame writable: it can become an L1. */
+	l1e_of(host_page, &maddr);
+	u.ptr = maddr | MMU_NORMAL_PT_UPDATE;
+	u.val = (frame << PAGE_SHIFT) | PTE_RO_FLAGS;
+	rc = HYPERVISOR_mmu_update(&u, 1, NULL, dom);
+	CHECK_RC("map its frame read-only at host_page", 0, rc);
+	if (rc) {
+		destroy(dom);
+		return;
+	}
+	invlpg(host_page);
+	CHECK_RC("destroy", 0, dom_op(dom, HV_DOMCTL_destroy));
+	CHECK_EQ("dying while mapped", HV_DOMSTATE_dying, state_of(dom));
+	pin.arg1.mfn = frame;
+	CHECK_RC("pin its frame as an L1", 0, HYPERVISOR_mmuext_op(&pin, 1, NULL, dom));
+	CHECK_RC("host_page back", 0, remap_own_page(host_page));
+	rc = dom_getinfo(dom, &info);
+	CHECK_RC("getinfo once our mapping went: gone", -XEN_ESRCH, rc);
+	if (!rc) {
+		/* The pin stuck: take it off, so the domain can go. */
+		pin.cmd = MMUEXT_UNPIN_TABLE;
+		HYPERVISOR_mmuext_op(&pin, 1, NULL, dom);
+		CHECK_RC("getinfo after unpinning", -XEN_ESRCH, dom_getinfo(dom, &info));
+	}
+}
+
+/*
+ * memory_op naming a dying domain: its figures can be read; it gets no
+ * frame (0 extents done) and an exchange is -EINVAL (Xen: assign_pages
+ * refuses a dying domain), not the -EPERM of an unprivileged caller.
+ */
+TEST(domctl, memory_ops_on_dying_domain)
+{
+	struct xen_memory_exchange x;
+	uint64_t frame, in, out = 0, list[1] = { 0 };
+	uint8_t *page;
+	domid_t dom;
+
+	DOM0_ONLY();
+	dom = dying_domain(&frame, &page);
+	if (!dom)
+		return;
+	CHECK_RC("current_reservation: the frame we map", 1,
+		 HYPERVISOR_memory_op(XENMEM_current_reservation, &dom));
+	CHECK_RC("maximum_reservation", 16, HYPERVISOR_memory_op(XENMEM_maximum_reservation, &dom));
+	CHECK_RC("increase_reservation: none done", 0,
+		 reservation(XENMEM_increase_reservation, list, 1, 0, 0, dom));
+	in = frame;
+	memset(&x, 0, sizeof(x));
+	x.in.extent_start = (uint64_t)&in;
+	x.in.nr_extents = 1;
+	x.in.domid = dom;
+	x.out.extent_start = (uint64_t)&out;
+	x.out.nr_extents = 1;
+	x.out.domid = dom;
+	CHECK_RC("exchange in a dying domain", -XEN_EINVAL, HYPERVISOR_memory_op(XENMEM_exchange, &x));
+	CHECK_EQ("nr_exchanged", 0, x.nr_exchanged);
+	let_go(dom, page);
 }

@@ -44,6 +44,27 @@ struct domain *domain_by_id(domid_t id)
 	return id < MAX_DOMAINS ? domains[id] : NULL;
 }
 
+int domain_lookup_target(domid_t id, unsigned int flags, struct domain **out)
+{
+	struct domain *self = current->domain, *d;
+
+	*out = NULL;
+	if (id == DOMID_SELF || id == self->id) {
+		*out = self;
+		return 0;
+	}
+	/* As Xen: an unknown domain is -ESRCH before a foreign one is -EPERM. */
+	d = domain_by_id(id);
+	if (!d)
+		return -ESRCH;
+	if (!(flags & DOMAIN_LOOKUP_ANY_CALLER) && !self->privileged)
+		return -EPERM;
+	if (!(flags & DOMAIN_LOOKUP_DYING) && domain_is_dying(d))
+		return -EINVAL;
+	*out = d;
+	return 0;
+}
+
 static struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 {
 	struct vcpu *v = xzalloc(sizeof(*v));
@@ -329,7 +350,9 @@ static void release_vcpu(struct vcpu *v)
  * the top down, so after the pins and the vCPUs' references no table holds
  * another; then each frame loses its allocation reference and is freed,
  * unless someone else (a grant mapping, dom0's foreign mapping) still
- * holds it: the domain lingers, dying, until those go too.
+ * holds it: the domain lingers, dying, until those go too. The grant
+ * table stays until then (grant_table_idle_frames): mappings of the
+ * domain's grants still come and go, and unmapping one writes its entry.
  */
 static void relinquish_memory(struct domain *d)
 {
@@ -349,7 +372,6 @@ static void relinquish_memory(struct domain *d)
 		domain_unassign_frame(list_entry(p, struct frame, list));
 	}
 	domain_unassign_frame(mfn_to_frame(d->shared_info_mfn));
-	grant_table_release_frames(d);
 }
 
 int domain_destroy(struct domain *d)
@@ -373,7 +395,11 @@ int domain_destroy(struct domain *d)
 	return 0;
 }
 
-/* Free destroyed domains whose last frame has gone; their ids become free. */
+/*
+ * Free destroyed domains whose last frame has gone: none of their own,
+ * not shared_info, and of the grant table's only what the table alone
+ * holds. Their ids become free.
+ */
 void domain_reap(void)
 {
 	if (!nr_dying)
@@ -381,7 +407,8 @@ void domain_reap(void)
 	for (domid_t id = 1; id < MAX_DOMAINS; id++) {
 		struct domain *d = domains[id];
 
-		if (!d || d->state != DOMAIN_DYING || d->tot_pages || d->hv_pages)
+		if (!d || d->state != DOMAIN_DYING || d->tot_pages ||
+		    d->hv_pages != grant_table_idle_frames(d))
 			continue;
 		domains[id] = NULL;
 		nr_dying--;
@@ -389,6 +416,7 @@ void domain_reap(void)
 			xfree(d->vcpus[i]);
 		xfree(d->evtchn);
 		grant_table_free(d);
+		BUG_ON(d->hv_pages);
 		xfree(d);
 	}
 }

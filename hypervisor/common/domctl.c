@@ -210,11 +210,10 @@ static long on_domain(struct hv_domctl *op, struct domain *d)
 	case HV_DOMCTL_evtchn_alloc: {
 		struct hv_domctl_evtchn *e = &op->u.evtchn;
 
-		if (e->remote_dom != DOMID_SELF && !domain_by_id(e->remote_dom))
-			return -ESRCH;
-		return evtchn_alloc_unbound_for(d, e->remote_dom == DOMID_SELF ? current->domain->id
-									  : e->remote_dom,
-						&e->port);
+		struct domain *remote;
+		long rc = domain_lookup_target(e->remote_dom, DOMAIN_LOOKUP_DYING, &remote);
+
+		return rc ? rc : evtchn_alloc_unbound_for(d, remote->id, &e->port);
 	}
 	case HV_DOMCTL_set_memory_map:
 		return set_memory_map(d, &op->u.memory_map);
@@ -255,9 +254,11 @@ long do_domctl(uint64_t arg)
 	if (op.cmd == HV_DOMCTL_create) {
 		rc = create(&op);
 	} else {
-		/* As Xen: the domain first (-ESRCH), then the command (-ENOSYS). */
-		d = domain_by_id(op.domain == DOMID_SELF ? current->domain->id : op.domain);
-		if (!d)
+		/*
+		 * As Xen: the domain first (-ESRCH), then the command (-ENOSYS).
+		 * A dying one too: refused_on says what may be done to it.
+		 */
+		if (domain_lookup_target(op.domain, DOMAIN_LOOKUP_DYING, &d))
 			return -ESRCH;
 		if (op.cmd < HV_DOMCTL_destroy || op.cmd > HV_DOMCTL_set_memory_map)
 			rc = -ENOSYS;

@@ -58,8 +58,16 @@ static struct evtchn *port_of(struct domain *d, uint32_t port)
 	return port && port < d->max_evtchns ? &d->evtchn[port] : NULL;
 }
 
+/*
+ * A free port of d. A dying domain gets none (-EINVAL, as Xen's
+ * get_free_port): its ports were closed when it was destroyed, and one
+ * opened after that would never be, its peer left pointing at the domain
+ * once it is freed.
+ */
 static long alloc_port(struct domain *d, uint32_t avoid)
 {
+	if (domain_is_dying(d))
+		return -EINVAL;
 	for (uint32_t p = 1; p < d->max_evtchns; p++)
 		if (d->evtchn[p].state == ECS_FREE && p != avoid)
 			return p;
@@ -107,26 +115,10 @@ void send_global_virq(struct domain *d, unsigned int virq)
 		send_virq(d->vcpus[0], virq);
 }
 
-/* The domain an argument names: itself, or any domain if privileged. */
-static long lookup_domain(domid_t id, struct domain **out)
-{
-	struct domain *d = current->domain;
-
-	if (id == DOMID_SELF || id == d->id) {
-		*out = d;
-		return 0;
-	}
-	/* As Xen: an unknown domain is -ESRCH before a foreign one is -EPERM. */
-	*out = domain_by_id(id);
-	if (!*out)
-		return -ESRCH;
-	return d->privileged ? 0 : -EPERM;
-}
-
 static long evtchn_alloc_unbound(struct evtchn_alloc_unbound *a)
 {
 	struct domain *d;
-	long rc = lookup_domain(a->dom, &d), port;
+	long rc = domain_lookup_target(a->dom, 0, &d), port;
 
 	if (rc)
 		return rc;
@@ -145,11 +137,15 @@ static long evtchn_bind_interdomain(struct evtchn_bind_interdomain *b)
 {
 	struct domain *ld = current->domain, *rd;
 	struct evtchn *rchn;
-	long lport;
+	long lport, rc;
 
-	rd = b->remote_dom == DOMID_SELF ? ld : domain_by_id(b->remote_dom);
-	if (!rd)
-		return -ESRCH;
+	/*
+	 * Any domain may name the remote: its port must be waiting for us. A
+	 * dying one has no port left (on Xen too: -EINVAL).
+	 */
+	rc = domain_lookup_target(b->remote_dom, DOMAIN_LOOKUP_ANY_CALLER, &rd);
+	if (rc)
+		return rc;
 	rchn = port_of(rd, b->remote_port);
 	/* The remote port must be waiting for exactly us: that is its consent. */
 	if (!rchn || rchn->state != ECS_UNBOUND || rchn->remote_domid != ld->id)
@@ -266,7 +262,7 @@ static long evtchn_status(struct evtchn_status *st)
 {
 	struct domain *d;
 	struct evtchn *chn;
-	long rc = lookup_domain(st->dom, &d);
+	long rc = domain_lookup_target(st->dom, DOMAIN_LOOKUP_DYING, &d);
 
 	if (rc)
 		return rc;
@@ -353,7 +349,7 @@ long evtchn_alloc_unbound_for(struct domain *d, domid_t remote, uint32_t *port)
 static long evtchn_reset(domid_t dom)
 {
 	struct domain *d;
-	long rc = lookup_domain(dom, &d);
+	long rc = domain_lookup_target(dom, DOMAIN_LOOKUP_DYING, &d);
 
 	if (rc)
 		return rc;

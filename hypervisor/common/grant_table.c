@@ -33,23 +33,38 @@ int grant_table_init(struct domain *d, unsigned int max_frames)
 	return 0;
 }
 
-/* The table's frames are hv's pages the domain shares: it lets go of them. */
-void grant_table_release_frames(struct domain *d)
+/*
+ * The table lives as long as the domain, dying included, as on Xen:
+ * others may still map or copy its grants while they map its frames, and
+ * unmapping one clears its entry's flags. Its frames are hv's pages the
+ * domain shares, each held by the table (its allocation reference) and
+ * by whoever maps it. They count as idle when only the table holds them.
+ */
+unsigned int grant_table_idle_frames(const struct domain *d)
 {
-	struct grant_table *gt = d->grant_table;
+	const struct grant_table *gt = d->grant_table;
+	unsigned int idle = 0;
 
-	for (unsigned int i = 0; gt && i < gt->nr_frames; i++)
-		domain_unassign_frame(mfn_to_frame(gt->frames[i]));
+	for (unsigned int i = 0; gt && i < gt->nr_frames; i++) {
+		const struct frame *f = mfn_to_frame(gt->frames[i]);
+
+		if ((f->flags & FRAME_ASSIGNED) && f->refs == 1)
+			idle++;
+	}
+	return idle;
 }
 
+/* The domain is freed: so are the table's frames (idle by now) and the rest. */
 void grant_table_free(struct domain *d)
 {
 	struct grant_table *gt = d->grant_table;
 
 	if (!gt)
 		return;
-	for (unsigned int i = 0; i < gt->nr_frames; i++)
+	for (unsigned int i = 0; i < gt->nr_frames; i++) {
+		domain_unassign_frame(mfn_to_frame(gt->frames[i]));
 		xfree(gt->active[i]);
+	}
 	for (unsigned int i = 0; i < gt->maptrack_chunks; i++)
 		xfree(gt->maptrack[i]);
 	xfree(gt);
@@ -99,19 +114,17 @@ struct active_grant *grant_active(struct domain *d, grant_ref_t ref)
 	return &gt->active[ref / ENTRIES_PER_FRAME][ref % ENTRIES_PER_FRAME];
 }
 
-/* DOMID_SELF or the caller itself, or (privileged) any domain. */
-static int16_t lookup(domid_t id, struct domain **out)
+/* A domain_lookup_target error as a grant status. */
+int16_t grant_lookup_status(int rc)
 {
-	struct domain *d = current->domain;
-
-	if (id == DOMID_SELF || id == d->id) {
-		*out = d;
+	switch (rc) {
+	case 0:
 		return GNTST_okay;
+	case -EPERM:
+		return GNTST_permission_denied;
+	default:
+		return GNTST_bad_domain;	/* no such domain, or dying */
 	}
-	*out = domain_by_id(id);
-	if (!*out)
-		return GNTST_bad_domain;
-	return d->privileged ? GNTST_okay : GNTST_permission_denied;
 }
 
 static long query_size(uint64_t arg)
@@ -121,7 +134,7 @@ static long query_size(uint64_t arg)
 
 	if (copy_from_guest(&q, arg, sizeof(q)))
 		return -EFAULT;
-	q.status = lookup(q.dom, &d);
+	q.status = grant_lookup_status(domain_lookup_target(q.dom, DOMAIN_LOOKUP_DYING, &d));
 	if (q.status == GNTST_okay) {
 		q.nr_frames = d->grant_table->nr_frames;
 		q.max_nr_frames = d->grant_table->max_frames;
@@ -138,7 +151,7 @@ static long setup_table(uint64_t arg)
 		return -EFAULT;
 	if (!guest_range_ok(st.frame_list, (uint64_t)st.nr_frames * sizeof(uint64_t)))
 		return -EFAULT;
-	st.status = lookup(st.dom, &d);
+	st.status = grant_lookup_status(domain_lookup_target(st.dom, DOMAIN_LOOKUP_DYING, &d));
 	if (st.status == GNTST_okay && st.nr_frames > d->grant_table->max_frames)
 		st.status = GNTST_general_error;
 	if (st.status == GNTST_okay && grow(d, st.nr_frames))
@@ -238,8 +251,8 @@ static int16_t copy_buf_acquire(struct copy_buf *b, const struct gnttab_copy_ptr
 	copy_buf_release(b);
 	if (gref) {
 		/* Anyone may use a grant made to it: the entry names the grantee. */
-		b->granter = p->domid == DOMID_SELF ? current->domain : domain_by_id(p->domid);
-		if (!b->granter)
+		if (domain_lookup_target(p->domid, DOMAIN_LOOKUP_ANY_CALLER | DOMAIN_LOOKUP_DYING,
+					 &b->granter))
 			return GNTST_bad_domain;
 		b->mfn = acquire(b->granter, p->u.ref, b->write, &status);
 		if (b->mfn == INVALID_MFN)
@@ -324,11 +337,13 @@ static long get_version(uint64_t arg)
 {
 	struct gnttab_get_version g;
 	struct domain *d;
+	int rc;
 
 	if (copy_from_guest(&g, arg, sizeof(g)))
 		return -EFAULT;
-	if (lookup(g.dom, &d) != GNTST_okay)
-		return d ? -EPERM : -ESRCH;
+	rc = domain_lookup_target(g.dom, DOMAIN_LOOKUP_DYING, &d);
+	if (rc)
+		return rc;
 	g.version = 1;
 	return copy_to_guest(arg, &g, sizeof(g));
 }

@@ -19,23 +19,14 @@ void memory_op_init(const struct boot_info *bi)
 	host_boot_info = bi;
 }
 
-/* The domain an argument names: DOMID_SELF or its own id; others need privilege. */
+/* The domain an argument names: the caller, or (privileged) any, dying or not. */
 static long target_domain(uint64_t arg, struct domain **out)
 {
-	struct domain *d = current->domain;
 	domid_t id;
 
 	if (copy_from_guest(&id, arg, sizeof(id)))
 		return -EFAULT;
-	if (id == DOMID_SELF || id == d->id) {
-		*out = d;
-		return 0;
-	}
-	/* As Xen: an unknown domain is -ESRCH before a foreign one is -EPERM. */
-	*out = domain_by_id(id);
-	if (!*out)
-		return -ESRCH;
-	return d->privileged ? 0 : -EPERM;
+	return domain_lookup_target(id, DOMAIN_LOOKUP_DYING, out);
 }
 
 /* The host's E820, from the boot loader's memory map (dom0 only). */

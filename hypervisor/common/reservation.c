@@ -38,20 +38,6 @@ static mfn_t bits_limit(uint32_t mem_flags)
 }
 
 /*
- * DOMID_SELF or self; another domain needs privilege, and must not be
- * dying (as in Xen: its memory only goes). NULL if none of these.
- */
-static struct domain *reservation_target(domid_t id)
-{
-	struct domain *d = current->domain, *t;
-
-	if (id == DOMID_SELF || id == d->id)
-		return d;
-	t = domain_by_id(id);
-	return t && d->privileged && t->state != DOMAIN_DYING ? t : NULL;
-}
-
-/*
  * One frame back from d (Xen's guest_remove_page). It stays allocated,
  * counted and mapped (a pin, a mapping) until its last reference goes.
  */
@@ -112,8 +98,8 @@ long memory_reservation_op(unsigned int op, uint64_t start, uint64_t arg)
 	if ((r.extent_start || op != XENMEM_increase_reservation) &&
 	    !guest_range_ok(r.extent_start, r.nr_extents * sizeof(xen_pfn_t)))
 		return (long)start;
-	d = reservation_target(r.domid);
-	if (!d || r.extent_order > max_order(current->domain))
+	/* Not a dying domain (as in Xen: its memory only goes). */
+	if (domain_lookup_target(r.domid, 0, &d) || r.extent_order > max_order(current->domain))
 		return (long)start;
 	for (i = start; i < r.nr_extents; i++) {
 		if (i > start && hypercall_preempt_check())
@@ -221,12 +207,10 @@ long memory_exchange(uint64_t arg)
 	if (!guest_range_ok(x.in.extent_start, x.in.nr_extents * sizeof(xen_pfn_t)) ||
 	    !guest_range_ok(x.out.extent_start, x.out.nr_extents * sizeof(xen_pfn_t)))
 		return exchange_fail(arg, &x, -EFAULT);
-	if (x.in.domid != DOMID_SELF && x.in.domid != current->domain->id &&
-	    !domain_by_id(x.in.domid))
-		return exchange_fail(arg, &x, -ESRCH);
-	d = reservation_target(x.in.domid);
-	if (!d)
-		return exchange_fail(arg, &x, -EPERM);
+	/* A dying domain's frames only go: -EINVAL, Xen's assign_pages error for it. */
+	rc = domain_lookup_target(x.in.domid, 0, &d);
+	if (rc)
+		return exchange_fail(arg, &x, rc);
 	/* Work in chunks of the larger extent: both sides end on a whole extent. */
 	pages = 1UL << MAX(x.in.extent_order, x.out.extent_order);
 	chunk = pages >> x.in.extent_order;

@@ -173,7 +173,29 @@ struct domain_config {
 };
 
 struct domain *domain_create(domid_t id, const struct domain_config *cfg);
+/* The domain with that id, dying or not: for hv's own records (a mapping's granter). */
 struct domain *domain_by_id(domid_t id);
+
+static inline bool domain_is_dying(const struct domain *d)
+{
+	return d->state == DOMAIN_DYING;
+}
+
+/*
+ * The domain a hypercall argument names, with Xen's errors. DOMID_SELF
+ * and the caller's own id are the caller. Another domain is -ESRCH if
+ * there is none; -EPERM unless the caller is privileged, or the op
+ * carries the other domain's own consent (DOMAIN_LOOKUP_ANY_CALLER: a
+ * grant entry or an unbound port that names the caller); -EINVAL if it
+ * is dying, unless the op only reads it or lets go of something
+ * (DOMAIN_LOOKUP_DYING). A dying domain has let go of its ports and
+ * memory: nothing may give it a new one, which would outlive it or keep
+ * it dying for ever (Xen refuses the same with -EINVAL in get_free_port
+ * and assign_pages).
+ */
+#define DOMAIN_LOOKUP_DYING		(1u << 0)
+#define DOMAIN_LOOKUP_ANY_CALLER	(1u << 1)
+int domain_lookup_target(domid_t id, unsigned int flags, struct domain **out);
 /* Give the domain one new frame (zeroed); INVALID_MFN when out of memory or over max. */
 mfn_t domain_alloc_frame(struct domain *d);
 /* 2^order contiguous frames, below MFN limit if nonzero; INVALID_MFN if none or over max. */

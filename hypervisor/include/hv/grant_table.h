@@ -40,13 +40,17 @@ struct grant_table {
 
 /* A table that may grow to max_frames (1..GRANT_MAX_FRAMES) frames. */
 int grant_table_init(struct domain *d, unsigned int max_frames);
-/* Domain destruction: its mappings of others' grants go, its table's frames are let go, then the rest. */
+/* Domain destruction: its mappings of others' grants go; its own table stays. */
 void grant_release_mappings(struct domain *d);
-void grant_table_release_frames(struct domain *d);
+/* How many of the table's frames nothing but the table holds. */
+unsigned int grant_table_idle_frames(const struct domain *d);
+/* The domain is freed, with no frame of its table held by anyone else. */
 void grant_table_free(struct domain *d);
 /* Entry `ref` of d's table, or NULL past its end. */
 struct grant_entry_v1 *grant_entry(struct domain *d, grant_ref_t ref);
 struct active_grant *grant_active(struct domain *d, grant_ref_t ref);
+/* A domain_lookup_target() error as Xen's grant status for it. */
+int16_t grant_lookup_status(int rc);
 /* GNTTABOP_map_grant_ref, unmap_grant_ref, unmap_and_replace (grant_map.c). */
 long grant_map_batch(uint64_t arg, unsigned int count);
 long grant_unmap_batch(uint64_t arg, unsigned int count);

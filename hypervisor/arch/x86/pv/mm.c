@@ -46,22 +46,23 @@ bool io_frame_permitted(const struct domain *d, mfn_t mfn)
 
 /*
  * The domain whose frames a batch maps (foreigndom's low half): the
- * caller, DOMID_IO, or another domain for a privileged caller. As on Xen,
- * a domain naming itself by number is -ESRCH (only DOMID_SELF is self).
+ * caller, DOMID_IO, or another domain for a privileged caller (checked by
+ * the callers, where Xen checks it). As on Xen, a domain naming itself by
+ * number is -ESRCH (only DOMID_SELF is self), and a dying domain's frames
+ * may still be mapped while they last: that makes no frame live longer
+ * than its mapping.
  */
 static long pg_owner_of(unsigned int foreigndom, struct domain **out)
 {
-	struct domain *d = current->domain;
 	domid_t id = (domid_t)foreigndom;
 
-	if (id == DOMID_SELF) {
-		*out = d;
+	if (id != DOMID_SELF && id == current->domain->id)
+		return -ESRCH;
+	if (id == DOMID_IO || id == DOMID_XEN) {
+		*out = id == DOMID_IO ? dom_io : dom_xen;
 		return 0;
 	}
-	if (id == d->id)
-		return -ESRCH;
-	*out = id == DOMID_IO ? dom_io : id == DOMID_XEN ? dom_xen : domain_by_id(id);
-	return *out ? 0 : -ESRCH;
+	return domain_lookup_target(id, DOMAIN_LOOKUP_ANY_CALLER | DOMAIN_LOOKUP_DYING, out);
 }
 
 /* The L1 frame and slot mapping va in the address space rooted at l4. */
@@ -322,8 +323,19 @@ static long one_mmuext_op(const struct mmuext_op *op, struct domain *pg_owner)
 	case MMUEXT_PIN_L1_TABLE:
 	case MMUEXT_PIN_L2_TABLE:
 	case MMUEXT_PIN_L3_TABLE:
-	case MMUEXT_PIN_L4_TABLE:
-		return frame_pin(op->arg1.mfn, pg_owner, FT_L1 + op->cmd - MMUEXT_PIN_L1_TABLE);
+	case MMUEXT_PIN_L4_TABLE: {
+		long rc = frame_pin(op->arg1.mfn, pg_owner, FT_L1 + op->cmd - MMUEXT_PIN_L1_TABLE);
+
+		/*
+		 * A dying domain's pins went when it was destroyed; one made now
+		 * would keep the domain dying until someone unpins it. As Xen
+		 * does when it races destruction, the pin is validated, reported
+		 * done and dropped at once.
+		 */
+		if (!rc && domain_is_dying(pg_owner))
+			frame_unpin(op->arg1.mfn, pg_owner);
+		return rc;
+	}
 	case MMUEXT_UNPIN_TABLE:
 		return frame_unpin(op->arg1.mfn, pg_owner);
 	case MMUEXT_NEW_BASEPTR:
