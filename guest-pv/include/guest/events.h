@@ -14,7 +14,7 @@ extern struct shared_info *shared_info;
 /* vCPU 0's vcpu_info: in shared_info, or where register_vcpu_info moved it. */
 extern struct vcpu_info *vcpu0;
 
-#define EVENTS_MAX_SEEN 16
+#define EVENTS_MAX_SEEN 64
 
 struct events_seen {
 	unsigned int upcalls;           /* event callback invocations */
