@@ -240,12 +240,31 @@ static void drop_handle(struct domain *ld, struct domain *rd, struct maptrack *m
 }
 
 /*
+ * The grant PTE at slot idx of l1 goes. With new_addr (unmap_and_replace,
+ * linear mappings only) the entry at that address takes its place and
+ * new_addr is left empty; it is looked at only here, when a host mapping
+ * really goes, so that an op which removes none leaves it alone.
+ */
+static int remove_grant_pte(const struct maptrack *mt, mfn_t l1, unsigned int idx, mfn_t frame,
+			    uint64_t new_addr)
+{
+	bool writable = !(mt->flags & GNTMAP_readonly);
+	mfn_t new_l1;
+
+	if (!new_addr)
+		return pt_remove_grant(l1, idx, frame, writable);
+	if ((mt->flags & GNTMAP_contains_pte) || !guest_kernel_l1e(current, new_addr, &new_l1))
+		return -EINVAL;
+	return pt_replace_grant(l1, idx, frame, writable, new_l1, pt_index(new_addr, L1_SHIFT));
+}
+
+/*
  * Undo (part of) the mapping behind `handle`: the host mapping if host_addr
- * is given (its PTE replaced by `replacement`), the device one if
- * dev_bus_addr is. The handle goes when nothing of it is left.
+ * is given (replaced by new_addr's entry if that is given), the device one
+ * if dev_bus_addr is. The handle goes when nothing of it is left.
  */
 static int16_t unmap_one(uint32_t handle, uint64_t host_addr, uint64_t dev_bus_addr,
-			 pte_t replacement)
+			 uint64_t new_addr)
 {
 	struct domain *ld = current->domain, *rd;
 	struct maptrack *mt = maptrack_entry(ld->grant_table, handle);
@@ -264,7 +283,7 @@ static int16_t unmap_one(uint32_t handle, uint64_t host_addr, uint64_t dev_bus_a
 		return GNTST_bad_dev_addr;
 	if (host_addr && (mt->flags & GNTMAP_host_map)) {
 		if (host_addr != mt->host_addr || !host_slot(host_addr, mt->flags, &l1, &idx) ||
-		    pt_remove_grant(l1, idx, act->frame, !(mt->flags & GNTMAP_readonly), replacement))
+		    remove_grant_pte(mt, l1, idx, act->frame, new_addr))
 			return GNTST_general_error;
 		done |= GNTMAP_host_map;
 	}
@@ -326,15 +345,6 @@ long grant_unmap_batch(uint64_t arg, unsigned int count)
 	return 0;
 }
 
-/* An unmap that failed: the entry taken from new_addr goes back there. */
-static void put_back(uint64_t new_addr, pte_t stolen)
-{
-	pte_t *e = guest_kernel_l1e(current, new_addr, NULL);
-
-	if (e)
-		__atomic_store_n(e, stolen, __ATOMIC_RELEASE);
-}
-
 /*
  * unmap_and_replace: the host mapping at host_addr is replaced by the
  * entry found at new_addr, which is cleared (Xen's way of unmapping
@@ -345,23 +355,10 @@ long grant_unmap_and_replace_batch(uint64_t arg, unsigned int count)
 	for (unsigned int i = 0; i < count; i++) {
 		uint64_t at = arg + (uint64_t)i * sizeof(struct gnttab_unmap_and_replace);
 		struct gnttab_unmap_and_replace op;
-		struct maptrack *mt;
-		pte_t stolen = 0;
-		mfn_t l1;
 
 		if (copy_from_guest(&op, at, sizeof(op)))
 			return -EFAULT;
-		mt = maptrack_entry(current->domain->grant_table, op.handle);
-		if (mt && mt->flags && (mt->flags & GNTMAP_contains_pte) && op.new_addr) {
-			op.status = GNTST_general_error;
-		} else if (op.new_addr && (!guest_kernel_l1e(current, op.new_addr, &l1) ||
-					   pt_steal_entry(l1, pt_index(op.new_addr, L1_SHIFT), &stolen))) {
-			op.status = GNTST_general_error;
-		} else {
-			op.status = unmap_one(op.handle, op.host_addr, 0, stolen);
-			if (op.status && op.new_addr)
-				put_back(op.new_addr, stolen);
-		}
+		op.status = unmap_one(op.handle, op.host_addr, 0, op.new_addr);
 		if (copy_to_guest(at, &op, sizeof(op)))
 			return -EFAULT;
 	}

@@ -13,7 +13,7 @@ from _guest_pv import (XEN_CMDLINE, XEN_END, XEN_FORBID, XEN_IMAGE, count_tests,
                        guest_pv_bench_scenario, guest_pv_fault_scenario, guest_pv_scenario)
 
 # hv's own control interface (domctl/sysctl structures): these skip on Xen.
-HV_ONLY_TESTS = ["domctl.*"]
+HV_ONLY_TESTS = ["domctl.*", "grant_map.replace_with_a_grant_pte"]
 
 SCENARIOS = [
     guest_pv_scenario(
