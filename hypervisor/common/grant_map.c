@@ -36,20 +36,50 @@ static struct maptrack *maptrack_entry(struct grant_table *gt, uint32_t handle)
 	return &gt->maptrack[handle / MAPTRACK_CHUNK][handle % MAPTRACK_CHUNK];
 }
 
-/* A free handle, growing the table by a chunk when full; ~0u if none. */
-static uint32_t maptrack_get(struct grant_table *gt)
+/*
+ * The free handle the next mapping gets (the free list's first), growing
+ * the table by a chunk when none is left; MAPTRACK_NONE if it cannot
+ * grow. The handle stays free until maptrack_use() takes it.
+ */
+static uint32_t maptrack_free_handle(struct grant_table *gt)
 {
-	uint32_t h;
+	struct maptrack *chunk;
+	uint32_t base;
 
-	for (h = 0; h < gt->maptrack_chunks * MAPTRACK_CHUNK; h++)
-		if (!maptrack_entry(gt, h)->flags)
-			return h;
+	if (gt->maptrack_free != MAPTRACK_NONE)
+		return gt->maptrack_free;
 	if (gt->maptrack_chunks == MAPTRACK_MAX_CHUNKS)
-		return ~0u;
-	gt->maptrack[gt->maptrack_chunks] = xzalloc(MAPTRACK_CHUNK * sizeof(struct maptrack));
-	if (!gt->maptrack[gt->maptrack_chunks])
-		return ~0u;
-	return gt->maptrack_chunks++ * MAPTRACK_CHUNK;
+		return MAPTRACK_NONE;
+	chunk = xzalloc(MAPTRACK_CHUNK * sizeof(struct maptrack));
+	if (!chunk)
+		return MAPTRACK_NONE;
+	/* Its handles join the list lowest first. */
+	base = gt->maptrack_chunks * MAPTRACK_CHUNK;
+	for (uint32_t i = 0; i < MAPTRACK_CHUNK; i++)
+		chunk[i].next_free = i + 1 < MAPTRACK_CHUNK ? base + i + 1 : MAPTRACK_NONE;
+	gt->maptrack[gt->maptrack_chunks++] = chunk;
+	gt->maptrack_free = base;
+	return base;
+}
+
+/* The handle maptrack_free_handle() gave is in use now. */
+static struct maptrack *maptrack_use(struct grant_table *gt, uint32_t handle)
+{
+	struct maptrack *mt = maptrack_entry(gt, handle);
+
+	gt->maptrack_free = mt->next_free;
+	gt->maptrack_used++;
+	return mt;
+}
+
+static void maptrack_put(struct grant_table *gt, uint32_t handle)
+{
+	struct maptrack *mt = maptrack_entry(gt, handle);
+
+	mt->flags = 0;
+	mt->next_free = gt->maptrack_free;
+	gt->maptrack_free = handle;
+	gt->maptrack_used--;
 }
 
 /* ---- the granter's entry -------------------------------------------------- */
@@ -149,8 +179,8 @@ static void map_one(struct gnttab_map_grant_ref *op)
 		op->status = GNTST_bad_domain;
 		return;
 	}
-	handle = maptrack_get(ld->grant_table);
-	if (handle == ~0u) {
+	handle = maptrack_free_handle(ld->grant_table);
+	if (handle == MAPTRACK_NONE) {
 		op->status = GNTST_no_space;
 		return;
 	}
@@ -193,12 +223,11 @@ static void map_one(struct gnttab_map_grant_ref *op)
 		act->pins_ro++;
 	else
 		act->pins_rw++;
-	mt = maptrack_entry(ld->grant_table, handle);
+	mt = maptrack_use(ld->grant_table, handle);
 	mt->flags = op->flags & (MAP_KINDS | GNTMAP_readonly | GNTMAP_contains_pte);
 	mt->ref = op->ref;
 	mt->granter = rd->id;
 	mt->host_addr = op->host_addr;
-	ld->grant_table->maptrack_used++;
 	op->handle = handle;
 	op->dev_bus_addr = frame << PAGE_SHIFT;	/* no IOMMU: bus addresses are machine ones */
 	op->status = GNTST_okay;
@@ -221,8 +250,9 @@ undo_pin:
  * is unpinned. The granter is touched before the frame reference drops,
  * since that may be the last thing keeping a dying granter alive.
  */
-static void drop_handle(struct domain *ld, struct domain *rd, struct maptrack *mt)
+static void drop_handle(struct domain *ld, struct domain *rd, uint32_t handle)
 {
+	const struct maptrack *mt = maptrack_entry(ld->grant_table, handle);
 	struct active_grant *act = grant_active(rd, mt->ref);
 	struct frame *f = mfn_to_frame(act->frame);
 	bool readonly = mt->flags & GNTMAP_readonly;
@@ -232,8 +262,7 @@ static void drop_handle(struct domain *ld, struct domain *rd, struct maptrack *m
 	else
 		act->pins_rw--;
 	unpin_shared_entry(grant_entry(rd, mt->ref), act);
-	mt->flags = 0;
-	ld->grant_table->maptrack_used--;
+	maptrack_put(ld->grant_table, handle);
 	if (!readonly)
 		frame_put_type(f);
 	frame_put(f);
@@ -295,7 +324,7 @@ static int16_t unmap_one(uint32_t handle, uint64_t host_addr, uint64_t dev_bus_a
 	if (mt->flags & MAP_KINDS)
 		return GNTST_okay;	/* the other kind of mapping remains */
 
-	drop_handle(ld, rd, mt);
+	drop_handle(ld, rd, handle);
 	return GNTST_okay;
 }
 
@@ -309,7 +338,7 @@ void grant_release_mappings(struct domain *d)
 		struct domain *rd;
 
 		if (mt->flags && (rd = domain_by_id(mt->granter)))
-			drop_handle(d, rd, mt);
+			drop_handle(d, rd, h);
 	}
 }
 
