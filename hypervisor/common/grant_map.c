@@ -8,8 +8,9 @@
  * keeps GTF_reading/GTF_writing set in the shared entry for as long as a
  * mapping exists. The mapping holds a general reference on the frame, and
  * a FT_WRITABLE one if it is writable, so a granted frame can neither be
- * freed nor become a page table while mapped. The PTE itself carries
- * _PAGE_GNTTAB: only these ops may remove it (mm/page_types.c).
+ * freed nor become a page table while mapped. The PTE itself is built and
+ * placed by arch/x86/pv/grant_table.c; it carries _PAGE_GNTTAB: only these
+ * ops may remove it (mm/page_types.c).
  *
  * Status values and the order of the checks follow Xen 4.17.
  */
@@ -128,33 +129,6 @@ static void unpin_shared_entry(struct grant_entry_v1 *e, const struct active_gra
 		__atomic_fetch_and(&e->flags, (uint16_t)~clear, __ATOMIC_SEQ_CST);
 }
 
-/* ---- the grantee's page tables -------------------------------------------- */
-
-/* The L1 slot host_addr names: a PTE's machine address, or a linear address. */
-static bool host_slot(uint64_t host_addr, uint32_t flags, mfn_t *l1, unsigned int *idx)
-{
-	struct vcpu *v = current;
-
-	if (flags & GNTMAP_contains_pte) {
-		if (host_addr & 7)
-			return false;
-		*l1 = host_addr >> PAGE_SHIFT;
-		*idx = (host_addr & (PAGE_SIZE - 1)) / 8;
-		return domain_owns(v->domain, *l1);
-	}
-	return guest_kernel_l1e(v, host_addr, l1) && (*idx = pt_index(host_addr, L1_SHIFT), true);
-}
-
-static pte_t grant_pte(mfn_t frame, uint32_t flags)
-{
-	pte_t e = (frame << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX;
-
-	if (!(flags & GNTMAP_readonly))
-		e |= _PAGE_RW;
-	/* The guest's avail bits (GNTMAP_guest_avail*) go to the PTE's bits 9-11. */
-	return e | (((pte_t)(flags >> _GNTMAP_guest_avail0) & 7) << 9);
-}
-
 /* ---- map -------------------------------------------------------------------- */
 
 static void map_one(struct gnttab_map_grant_ref *op)
@@ -165,9 +139,8 @@ static void map_one(struct gnttab_map_grant_ref *op)
 	struct active_grant *act;
 	struct maptrack *mt;
 	struct frame *f;
-	unsigned int idx;
 	uint32_t handle;
-	mfn_t frame, l1;
+	mfn_t frame;
 	int16_t rc;
 
 	if (!(op->flags & MAP_KINDS)) {
@@ -212,11 +185,8 @@ static void map_one(struct gnttab_map_grant_ref *op)
 	rc = GNTST_general_error;
 	if (!readonly && frame_get_type(f, FT_WRITABLE))
 		goto undo_ref;
-	if (op->flags & GNTMAP_host_map) {
-		if (!host_slot(op->host_addr, op->flags, &l1, &idx) ||
-		    pt_install_grant(l1, idx, grant_pte(frame, op->flags)))
-			goto undo_type;
-	}
+	if ((op->flags & GNTMAP_host_map) && pv_create_grant_mapping(op->host_addr, frame, op->flags))
+		goto undo_type;
 	act->frame = frame;
 	act->grantee = ld->id;
 	if (readonly)
@@ -269,25 +239,6 @@ static void drop_handle(struct domain *ld, struct domain *rd, uint32_t handle)
 }
 
 /*
- * The grant PTE at slot idx of l1 goes. With new_addr (unmap_and_replace,
- * linear mappings only) the entry at that address takes its place and
- * new_addr is left empty; it is looked at only here, when a host mapping
- * really goes, so that an op which removes none leaves it alone.
- */
-static int remove_grant_pte(const struct maptrack *mt, mfn_t l1, unsigned int idx, mfn_t frame,
-			    uint64_t new_addr)
-{
-	bool writable = !(mt->flags & GNTMAP_readonly);
-	mfn_t new_l1;
-
-	if (!new_addr)
-		return pt_remove_grant(l1, idx, frame, writable);
-	if ((mt->flags & GNTMAP_contains_pte) || !guest_kernel_l1e(current, new_addr, &new_l1))
-		return -EINVAL;
-	return pt_replace_grant(l1, idx, frame, writable, new_l1, pt_index(new_addr, L1_SHIFT));
-}
-
-/*
  * Undo (part of) the mapping behind `handle`: the host mapping if host_addr
  * is given (replaced by new_addr's entry if that is given), the device one
  * if dev_bus_addr is. The handle goes when nothing of it is left.
@@ -299,8 +250,6 @@ static int16_t unmap_one(uint32_t handle, uint64_t host_addr, uint64_t dev_bus_a
 	struct maptrack *mt = maptrack_entry(ld->grant_table, handle);
 	uint32_t done = 0;
 	struct active_grant *act;
-	unsigned int idx;
-	mfn_t l1;
 
 	if (!mt || !mt->flags)
 		return GNTST_bad_handle;
@@ -311,8 +260,8 @@ static int16_t unmap_one(uint32_t handle, uint64_t host_addr, uint64_t dev_bus_a
 	    dev_bus_addr != act->frame << PAGE_SHIFT)
 		return GNTST_bad_dev_addr;
 	if (host_addr && (mt->flags & GNTMAP_host_map)) {
-		if (host_addr != mt->host_addr || !host_slot(host_addr, mt->flags, &l1, &idx) ||
-		    remove_grant_pte(mt, l1, idx, act->frame, new_addr))
+		if (host_addr != mt->host_addr ||
+		    pv_replace_grant_mapping(host_addr, act->frame, mt->flags, new_addr))
 			return GNTST_general_error;
 		done |= GNTMAP_host_map;
 	}
