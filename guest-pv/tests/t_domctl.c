@@ -523,6 +523,63 @@ TEST(domctl, io_permissions)
 	destroy(dom);
 }
 
+/*
+ * A domain holds at most 16 ranges of each kind of I/O resource. A grant
+ * that needs a 17th is -ENOSPC and changes nothing; one that overlaps or
+ * touches a range it holds merges with it, so it fits however many there
+ * are. With the list full, granting what is held already succeeds and
+ * anything new that touches no range is refused: `held` reads the list
+ * that way.
+ */
+#define IO_RANGES 16
+
+static bool held(domid_t dom, uint64_t first, uint64_t count)
+{
+	return !range_op(dom, HV_DOMCTL_ioport_permission, first, count, 1);
+}
+
+TEST(domctl, io_permission_ranges_full)
+{
+	domid_t dom;
+
+	DOM0_ONLY();
+	dom = new_domain(16, 1);
+	if (!dom)
+		return;
+	/* Ports 0x1000 + 0x100 * i, 16 of them each. */
+	for (unsigned int i = 0; i < IO_RANGES; i++)
+		CHECK_RC("grant a range", 0,
+			 range_op(dom, HV_DOMCTL_ioport_permission, 0x1000 + 0x100 * i, 0x10, 1));
+	CHECK_RC("a 17th range", -XEN_ENOSPC, range_op(dom, HV_DOMCTL_ioport_permission, 0x7000, 1, 1));
+	for (unsigned int i = 0; i < IO_RANGES; i++)
+		CHECK(held(dom, 0x1000 + 0x100 * i, 0x10), "range %u lost", i);
+
+	/* Over the end of a range, or next to one: merged, nothing lost. */
+	CHECK_RC("grant over a range's end", 0,
+		 range_op(dom, HV_DOMCTL_ioport_permission, 0x1008, 0x10, 1));
+	CHECK(held(dom, 0x1008, 8), "ports 0x1008-0x100f, held before, lost");
+	CHECK(held(dom, 0x1000, 0x18), "ports 0x1000-0x1017 not all held");
+	CHECK_RC("grant next to a range", 0, range_op(dom, HV_DOMCTL_ioport_permission, 0x1110, 8, 1));
+	CHECK(held(dom, 0x1100, 0x18), "ports 0x1100-0x1117 not all held");
+	/* Two ranges and the gap between them become one: room for another. */
+	CHECK_RC("grant across two ranges", 0,
+		 range_op(dom, HV_DOMCTL_ioport_permission, 0x1200, 0x110, 1));
+	CHECK_RC("then a new range fits", 0, range_op(dom, HV_DOMCTL_ioport_permission, 0x7000, 1, 1));
+	CHECK_RC("but not one more", -XEN_ENOSPC, range_op(dom, HV_DOMCTL_ioport_permission, 0x7100, 1, 1));
+	CHECK(held(dom, 0x1200, 0x110), "ports 0x1200-0x130f not all held");
+
+	/* A hole in a range needs a range more: refused, the range stays whole. */
+	CHECK_RC("revoke inside a range", -XEN_ENOSPC,
+		 range_op(dom, HV_DOMCTL_ioport_permission, 0x1404, 4, 0));
+	CHECK(held(dom, 0x1400, 0x10), "range 0x1400 cut");
+	CHECK_RC("revoke a whole range", 0, range_op(dom, HV_DOMCTL_ioport_permission, 0x1500, 0x10, 0));
+	CHECK_RC("now the hole fits", 0, range_op(dom, HV_DOMCTL_ioport_permission, 0x1404, 4, 0));
+	CHECK_RC("and the list is full again", -XEN_ENOSPC,
+		 range_op(dom, HV_DOMCTL_ioport_permission, 0x1500, 1, 1));
+	CHECK(held(dom, 0x1400, 4) && held(dom, 0x1408, 8), "the rest of range 0x1400 lost");
+	destroy(dom);
+}
+
 TEST(domctl, evtchn_alloc)
 {
 	struct evtchn_status st;

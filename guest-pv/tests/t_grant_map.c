@@ -16,7 +16,11 @@
  *  - a granted frame the granter does not own: GNTST_bad_page;
  *  - unmapping a handle not in use: GNTST_bad_handle; at a VA that does
  *    not map the grant: GNTST_general_error and the mapping stays;
- *  - unmap empties the PTE (it does not bring back what was there).
+ *  - unmap empties the PTE (it does not bring back what was there);
+ *  - unmap_and_replace moves new_addr's entry only into the place of a
+ *    host mapping that goes: with host_addr 0 or a device-only handle it
+ *    is GNTST_okay and new_addr keeps its entry; a contains_pte mapping or
+ *    a new_addr without an L1 table is GNTST_general_error.
  * The group is grant_map, for hv's scenario to take up once hv maps grants.
  */
 #include <guest/arch.h>
@@ -35,6 +39,7 @@
 static uint8_t granted[2][PAGE_SIZE] __aligned(PAGE_SIZE);
 static uint8_t host[2][PAGE_SIZE] __aligned(PAGE_SIZE);
 static uint8_t ptpage[PAGE_SIZE] __aligned(PAGE_SIZE);
+static uint8_t victim[PAGE_SIZE] __aligned(PAGE_SIZE);	/* new_addr of unmap_and_replace */
 
 static struct grant_entry_v1 *gt;
 
@@ -72,6 +77,17 @@ static int16_t unmap_one(uint64_t host_addr, uint64_t bus, grant_handle_t handle
 
 	CHECK_RC("unmap_grant_ref's result", 0, rc);
 	return rc ? NO_STATUS : u.status;
+}
+
+static int16_t replace_one(uint64_t host_addr, uint64_t new_addr, grant_handle_t handle)
+{
+	struct gnttab_unmap_and_replace r = {
+		.host_addr = host_addr, .new_addr = new_addr, .handle = handle, .status = NO_STATUS,
+	};
+	long rc = HYPERVISOR_grant_table_op(GNTTABOP_unmap_and_replace, &r, 1);
+
+	CHECK_RC("unmap_and_replace's result", 0, rc);
+	return rc ? NO_STATUS : r.status;
 }
 
 /* Empty va's PTE: grant mappings go into empty entries, as Linux's do. */
@@ -543,6 +559,147 @@ TEST(grant_map, unmap_and_replace)
 	end_grants();
 }
 
+/*
+ * unmap_and_replace that takes no host mapping away (host_addr 0, or a
+ * handle mapped for the device only) leaves new_addr alone: its entry
+ * moves only into the place of a grant PTE that goes. Were it taken
+ * anyway, its references would be lost with it and its frame could never
+ * become a page table again.
+ */
+TEST(grant_map, replace_without_host_mapping)
+{
+	uint64_t own = va_to_mfn(victim), bus = 0, before;
+	grant_handle_t handle = 0;
+	long rc;
+	int16_t st;
+
+	NEED_TABLE();
+	grant_page(REF_A, granted[0], SELF, GTF_permit_access);
+	memset(victim, 0, PAGE_SIZE);
+	before = l1e_of(victim, NULL);
+	st = map_one(REF_A, 0, GNTMAP_device_map, SELF, &handle, &bus);
+	CHECK_ST("device_map", GNTST_okay, st);
+	if (st == GNTST_okay) {
+		CHECK_ST("replace on a device-only handle", GNTST_okay,
+			 replace_one((uint64_t)host[0], (uint64_t)victim, handle));
+		CHECK_EQ("new_addr's PTE untouched", before, l1e_of(victim, NULL));
+		CHECK_ST("the device mapping is still there", GNTST_okay, unmap_one(0, bus, handle));
+	}
+	vacate(host[0]);
+	st = map_one(REF_A, (uint64_t)host[0], GNTMAP_host_map, SELF, &handle, NULL);
+	CHECK_ST("host_map", GNTST_okay, st);
+	if (st == GNTST_okay) {
+		CHECK_ST("replace with host_addr 0", GNTST_okay, replace_one(0, (uint64_t)victim, handle));
+		CHECK_EQ("new_addr's PTE untouched", before, l1e_of(victim, NULL));
+		CHECK_EQ("the grant still mapped", va_to_mfn(granted[0]), pte_frame(host[0]));
+		CHECK_ST("unmap", GNTST_okay, unmap_one((uint64_t)host[0], 0, handle));
+	}
+	CHECK_RC("restore the host VA", 0, restore_va(host[0]));
+	CHECK_EQ("entry flags after", GTF_permit_access, gt[REF_A].flags);
+	/* Nothing kept a reference on new_addr's frame: it can become a page table. */
+	vacate(victim);
+	rc = mmuext_on(MMUEXT_PIN_L1_TABLE, own);
+	CHECK_RC("pin new_addr's frame as an L1", 0, rc);
+	if (!rc)
+		CHECK_RC("unpin", 0, mmuext_on(MMUEXT_UNPIN_TABLE, own));
+	CHECK_RC("restore new_addr", 0, restore_va(victim));
+	end_grants();
+}
+
+/*
+ * unmap_and_replace refused: the grant stays mapped. Replacing is for
+ * mappings made at a linear address, and new_addr must have an L1 entry.
+ * A refusal leaves new_addr's entry where it was on hv; Xen 4.17 empties
+ * it when it finds the grant not mapped at host_addr (it took the entry
+ * out first), so that case accepts both.
+ */
+TEST(grant_map, replace_refusals)
+{
+	uint64_t mfn = va_to_mfn(granted[0]), pte_ma = 0, before, after;
+	grant_handle_t handle = 0;
+	int16_t st;
+
+	NEED_TABLE();
+	grant_page(REF_A, granted[0], SELF, GTF_permit_access);
+	memset(victim, 0, PAGE_SIZE);
+	before = l1e_of(victim, NULL);
+
+	/* A mapping made at an L1 entry's machine address. */
+	vacate(host[0]);
+	l1e_of(host[0], &pte_ma);
+	st = map_one(REF_A, pte_ma, GNTMAP_host_map | GNTMAP_contains_pte, SELF, &handle, NULL);
+	CHECK_ST("map with contains_pte", GNTST_okay, st);
+	if (st == GNTST_okay) {
+		CHECK_ST("replace a contains_pte mapping", GNTST_general_error,
+			 replace_one(pte_ma, (uint64_t)victim, handle));
+		CHECK_EQ("the grant still mapped", mfn, pte_frame(host[0]));
+		CHECK_EQ("new_addr's PTE untouched", before, l1e_of(victim, NULL));
+		CHECK_ST("unmap", GNTST_okay, unmap_one(pte_ma, 0, handle));
+	}
+
+	vacate(host[0]);
+	st = map_one(REF_A, (uint64_t)host[0], GNTMAP_host_map, SELF, &handle, NULL);
+	CHECK_ST("map at a VA", GNTST_okay, st);
+	if (st == GNTST_okay) {
+		CHECK_ST("replace from a VA without an L1 table", GNTST_general_error,
+			 replace_one((uint64_t)host[0], 0x10000, handle));
+		CHECK_EQ("the grant still mapped", mfn, pte_frame(host[0]));
+		CHECK_ST("replace at a VA that does not map the grant", GNTST_general_error,
+			 replace_one((uint64_t)host[1], (uint64_t)victim, handle));
+		CHECK_EQ("the grant still mapped", mfn, pte_frame(host[0]));
+		CHECK_EQ("host VA 1 untouched", va_to_mfn(host[1]), pte_frame(host[1]));
+		after = l1e_of(victim, NULL);
+		CHECK(after == before || after == 0, "new_addr's PTE became %#lx (was %#lx)", after, before);
+		CHECK_ST("unmap", GNTST_okay, unmap_one((uint64_t)host[0], 0, handle));
+	}
+	CHECK_RC("restore host VA 0", 0, restore_va(host[0]));
+	CHECK_RC("restore new_addr", 0, restore_va(victim));
+	CHECK_EQ("entry flags after", GTF_permit_access, gt[REF_A].flags);
+	end_grants();
+}
+
+/*
+ * new_addr holding a grant mapping: hv refuses, as a grant PTE's
+ * references are its grant's and only grant ops may move it. Xen 4.17
+ * moves it like any other entry, after which the other grant's handle no
+ * longer finds its PTE; so this is hv's rule alone.
+ */
+TEST(grant_map, replace_with_a_grant_pte)
+{
+	uint64_t mfn = va_to_mfn(granted[0]);
+	grant_handle_t handle = 0, other = 0;
+	int16_t st, st2;
+
+	ONLY_ON("hv", "Xen 4.17 moves a grant PTE found at new_addr like any other entry");
+	NEED_TABLE();
+	grant_page(REF_A, granted[0], SELF, GTF_permit_access);
+	grant_page(REF_B, granted[1], SELF, GTF_permit_access);
+	vacate(host[0]);
+	vacate(host[1]);
+	st = map_one(REF_A, (uint64_t)host[0], GNTMAP_host_map, SELF, &handle, NULL);
+	CHECK_ST("map", GNTST_okay, st);
+	st2 = map_one(REF_B, (uint64_t)host[1], GNTMAP_host_map, SELF, &other, NULL);
+	CHECK_ST("map the other grant", GNTST_okay, st2);
+	if (st == GNTST_okay && st2 == GNTST_okay) {
+		CHECK_ST("replace with a grant PTE", GNTST_general_error,
+			 replace_one((uint64_t)host[0], (uint64_t)host[1], handle));
+		CHECK_EQ("the grant still mapped", mfn, pte_frame(host[0]));
+		CHECK_EQ("the other grant still mapped", va_to_mfn(granted[1]), pte_frame(host[1]));
+		CHECK_ST("replace with its own PTE", GNTST_general_error,
+			 replace_one((uint64_t)host[0], (uint64_t)host[0], handle));
+		CHECK_EQ("the grant still mapped", mfn, pte_frame(host[0]));
+	}
+	if (st2 == GNTST_okay)
+		CHECK_ST("unmap the other", GNTST_okay, unmap_one((uint64_t)host[1], 0, other));
+	if (st == GNTST_okay)
+		CHECK_ST("unmap", GNTST_okay, unmap_one((uint64_t)host[0], 0, handle));
+	CHECK_RC("restore host VA 0", 0, restore_va(host[0]));
+	CHECK_RC("restore host VA 1", 0, restore_va(host[1]));
+	CHECK_EQ("entry A flags after", GTF_permit_access, gt[REF_A].flags);
+	CHECK_EQ("entry B flags after", GTF_permit_access, gt[REF_B].flags);
+	end_grants();
+}
+
 TEST(grant_map, batches_and_bad_arguments)
 {
 	struct gnttab_map_grant_ref m[3] = {
@@ -588,6 +745,119 @@ TEST(grant_map, batches_and_bad_arguments)
 	CHECK_RC("map with a negative count", -XEN_EINVAL,
 		 HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, m, 0x80000000U));
 	CHECK_RC("map with no ops", 0, HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, m, 0));
+	end_grants();
+}
+
+/*
+ * hv's maptrack holds 65536 handles per domain (Xen's limit is its own).
+ * Filled with device mappings, which need no PTE, the next map is
+ * GNTST_no_space; a handle unmapped is the next one given out. Finding a
+ * free handle must not cost more with the table full than empty: it was
+ * a scan of every handle, 65536 steps per map op with the table full, so
+ * a domain could make every 4096-op batch of its own cost ~2.7e8 steps
+ * on hv's only CPU. The same 256 maps are timed with the table nearly
+ * empty and nearly full (the best of three runs each).
+ */
+#define MAPTRACK_HANDLES 65536
+#define MT_BATCH         256
+#define MIN(a, b)        ((a) < (b) ? (a) : (b))
+
+static grant_handle_t mt_handles[MAPTRACK_HANDLES];
+static struct gnttab_map_grant_ref mt_map[MT_BATCH];
+static struct gnttab_unmap_grant_ref mt_unmap[MT_BATCH];
+
+/*
+ * n read-only device mappings, their handles kept from mt_handles[first]:
+ * of REF_A and REF_B in turn (a grant's pins are 16-bit counts on hv).
+ */
+static bool mt_map_batch(unsigned int first, unsigned int n, uint64_t *cycles)
+{
+	uint64_t t0;
+	long rc;
+
+	for (unsigned int i = 0; i < n; i++)
+		mt_map[i] = (struct gnttab_map_grant_ref){
+			.flags = GNTMAP_device_map | GNTMAP_readonly, .ref = (first + i) & 1 ? REF_B : REF_A,
+			.dom = SELF, .status = NO_STATUS,
+		};
+	t0 = rdtsc();
+	rc = HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, mt_map, n);
+	if (cycles)
+		*cycles = rdtsc() - t0;
+	CHECK_RC("map a batch", 0, rc);
+	for (unsigned int i = 0; i < n; i++) {
+		if (mt_map[i].status != GNTST_okay) {
+			CHECK_ST("map in a batch", GNTST_okay, mt_map[i].status);
+			return false;
+		}
+		mt_handles[first + i] = mt_map[i].handle;
+	}
+	return !rc;
+}
+
+static bool mt_unmap_batch(unsigned int first, unsigned int n)
+{
+	long rc;
+
+	for (unsigned int i = 0; i < n; i++)
+		mt_unmap[i] = (struct gnttab_unmap_grant_ref){
+			.dev_bus_addr = va_to_mfn(granted[(first + i) & 1]) << PAGE_SHIFT,
+			.handle = mt_handles[first + i], .status = NO_STATUS,
+		};
+	rc = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, mt_unmap, n);
+	CHECK_RC("unmap a batch", 0, rc);
+	for (unsigned int i = 0; i < n; i++)
+		if (mt_unmap[i].status != GNTST_okay) {
+			CHECK_ST("unmap in a batch", GNTST_okay, mt_unmap[i].status);
+			return false;
+		}
+	return !rc;
+}
+
+TEST(grant_map, maptrack_full)
+{
+	uint64_t t, empty = ~0UL, full = ~0UL;
+	unsigned int mapped = 0;
+	grant_handle_t h = 0;
+
+	ONLY_ON("hv", "65536 handles is hv's maptrack size");
+	NEED_TABLE();
+	grant_page(REF_A, granted[0], SELF, GTF_permit_access);
+	grant_page(REF_B, granted[1], SELF, GTF_permit_access);
+	if (!mt_map_batch(0, MT_BATCH, NULL))
+		goto out;
+	mapped = MT_BATCH;
+	for (unsigned int r = 0; r < 3; r++) {
+		if (!mt_unmap_batch(0, MT_BATCH) || !mt_map_batch(0, MT_BATCH, &t))
+			goto out;
+		empty = MIN(empty, t);
+	}
+	for (; mapped < MAPTRACK_HANDLES; mapped += MT_BATCH)
+		if (!mt_map_batch(mapped, MT_BATCH, NULL))
+			goto out;
+	CHECK_ST("map with every handle in use", GNTST_no_space,
+		 map_one(REF_A, 0, GNTMAP_device_map | GNTMAP_readonly, SELF, NULL, NULL));
+	for (unsigned int r = 0; r < 3; r++) {
+		mapped -= MT_BATCH;
+		if (!mt_unmap_batch(mapped, MT_BATCH) || !mt_map_batch(mapped, MT_BATCH, &t))
+			goto out;
+		mapped += MT_BATCH;
+		full = MIN(full, t);
+	}
+	CHECK(full < 4 * empty, "256 maps took %lu cycles with the table full, %lu with it empty",
+	      full, empty);
+	/* The one handle unmapped is the one the next map gets. */
+	h = mt_handles[12345];	/* odd: a mapping of REF_B */
+	CHECK_ST("unmap one", GNTST_okay, unmap_one(0, va_to_mfn(granted[1]) << PAGE_SHIFT, h));
+	CHECK_ST("map again", GNTST_okay,
+		 map_one(REF_B, 0, GNTMAP_device_map | GNTMAP_readonly, SELF, &mt_handles[12345], NULL));
+	CHECK_EQ("the handle given out again", h, mt_handles[12345]);
+out:
+	for (unsigned int first = 0; first < mapped; first += MT_BATCH)
+		if (!mt_unmap_batch(first, MIN(MT_BATCH, mapped - first)))
+			break;
+	CHECK_EQ("entry A flags after", GTF_permit_access, gt[REF_A].flags);
+	CHECK_EQ("entry B flags after", GTF_permit_access, gt[REF_B].flags);
 	end_grants();
 }
 

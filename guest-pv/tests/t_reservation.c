@@ -591,6 +591,48 @@ TEST(memory_res, exchange_foreign_or_mapped_frame)
 	CHECK_EQ("current_reservation unchanged", cur, current_pages());
 }
 
+/*
+ * A frame listed twice within one chunk is still one frame: the exchange
+ * is refused (Xen: -EINVAL, the second steal finds the frame no longer
+ * ours) and undone. Were it taken for two, the domain would gain a page
+ * per repeat, past its maximum.
+ */
+TEST(memory_res, exchange_repeated_frame)
+{
+	long cur = current_pages();
+	uint64_t pfn = spare_pfn(20);
+	xen_pfn_t in[4], out[2];
+	struct xen_memory_exchange x;
+
+	if (!spare_pool_ok())
+		SKIP("the spare PFNs are not free for the taking");
+	in[0] = in[1] = p2m[pfn];
+	out[0] = pfn;
+	exchange_req(&x, in, 2, 0, out, 1, 1, 0);
+	CHECK_RC("exchange(the same frame twice -> 1 x order 1)", -XEN_EINVAL, exchange(&x));
+	CHECK_EQ("nr_exchanged", 0, x.nr_exchanged);
+	CHECK_EQ("out slot untouched", pfn, out[0]);
+	CHECK(frame_is_ours(in[0]), "frame %#lx lost", in[0]);
+	CHECK_EQ("M2P kept", pfn, m2p_of(in[0]));
+	CHECK_EQ("current_reservation unchanged", cur, current_pages());
+
+	/* Among others: the whole chunk is refused, none of its frames traded. */
+	in[0] = p2m[pfn];
+	in[1] = p2m[pfn + 1];
+	in[2] = p2m[pfn];
+	in[3] = p2m[pfn + 2];
+	out[0] = out[1] = pfn;
+	exchange_req(&x, in, 4, 0, out, 1, 2, 0);
+	CHECK_RC("exchange(4 frames, one of them twice -> 1 x order 2)", -XEN_EINVAL, exchange(&x));
+	CHECK_EQ("nr_exchanged", 0, x.nr_exchanged);
+	CHECK_EQ("out slot untouched", pfn, out[0]);
+	for (unsigned int i = 0; i < 3; i++) {
+		CHECK(frame_is_ours(p2m[pfn + i]), "frame %#lx lost", p2m[pfn + i]);
+		CHECK_EQ("M2P kept", pfn + i, m2p_of(p2m[pfn + i]));
+	}
+	CHECK_EQ("current_reservation unchanged", cur, current_pages());
+}
+
 TEST(memory_res, reservation_refusals)
 {
 	long cur = current_pages();

@@ -8,8 +8,9 @@
  * keeps GTF_reading/GTF_writing set in the shared entry for as long as a
  * mapping exists. The mapping holds a general reference on the frame, and
  * a FT_WRITABLE one if it is writable, so a granted frame can neither be
- * freed nor become a page table while mapped. The PTE itself carries
- * _PAGE_GNTTAB: only these ops may remove it (mm/page_types.c).
+ * freed nor become a page table while mapped. The PTE itself is built and
+ * placed by arch/x86/pv/grant_table.c; it carries _PAGE_GNTTAB: only these
+ * ops may remove it (mm/page_types.c).
  *
  * Status values and the order of the checks follow Xen 4.17.
  */
@@ -36,20 +37,50 @@ static struct maptrack *maptrack_entry(struct grant_table *gt, uint32_t handle)
 	return &gt->maptrack[handle / MAPTRACK_CHUNK][handle % MAPTRACK_CHUNK];
 }
 
-/* A free handle, growing the table by a chunk when full; ~0u if none. */
-static uint32_t maptrack_get(struct grant_table *gt)
+/*
+ * The free handle the next mapping gets (the free list's first), growing
+ * the table by a chunk when none is left; MAPTRACK_NONE if it cannot
+ * grow. The handle stays free until maptrack_use() takes it.
+ */
+static uint32_t maptrack_free_handle(struct grant_table *gt)
 {
-	uint32_t h;
+	struct maptrack *chunk;
+	uint32_t base;
 
-	for (h = 0; h < gt->maptrack_chunks * MAPTRACK_CHUNK; h++)
-		if (!maptrack_entry(gt, h)->flags)
-			return h;
+	if (gt->maptrack_free != MAPTRACK_NONE)
+		return gt->maptrack_free;
 	if (gt->maptrack_chunks == MAPTRACK_MAX_CHUNKS)
-		return ~0u;
-	gt->maptrack[gt->maptrack_chunks] = xzalloc(MAPTRACK_CHUNK * sizeof(struct maptrack));
-	if (!gt->maptrack[gt->maptrack_chunks])
-		return ~0u;
-	return gt->maptrack_chunks++ * MAPTRACK_CHUNK;
+		return MAPTRACK_NONE;
+	chunk = xzalloc(MAPTRACK_CHUNK * sizeof(struct maptrack));
+	if (!chunk)
+		return MAPTRACK_NONE;
+	/* Its handles join the list lowest first. */
+	base = gt->maptrack_chunks * MAPTRACK_CHUNK;
+	for (uint32_t i = 0; i < MAPTRACK_CHUNK; i++)
+		chunk[i].next_free = i + 1 < MAPTRACK_CHUNK ? base + i + 1 : MAPTRACK_NONE;
+	gt->maptrack[gt->maptrack_chunks++] = chunk;
+	gt->maptrack_free = base;
+	return base;
+}
+
+/* The handle maptrack_free_handle() gave is in use now. */
+static struct maptrack *maptrack_use(struct grant_table *gt, uint32_t handle)
+{
+	struct maptrack *mt = maptrack_entry(gt, handle);
+
+	gt->maptrack_free = mt->next_free;
+	gt->maptrack_used++;
+	return mt;
+}
+
+static void maptrack_put(struct grant_table *gt, uint32_t handle)
+{
+	struct maptrack *mt = maptrack_entry(gt, handle);
+
+	mt->flags = 0;
+	mt->next_free = gt->maptrack_free;
+	gt->maptrack_free = handle;
+	gt->maptrack_used--;
 }
 
 /* ---- the granter's entry -------------------------------------------------- */
@@ -98,33 +129,6 @@ static void unpin_shared_entry(struct grant_entry_v1 *e, const struct active_gra
 		__atomic_fetch_and(&e->flags, (uint16_t)~clear, __ATOMIC_SEQ_CST);
 }
 
-/* ---- the grantee's page tables -------------------------------------------- */
-
-/* The L1 slot host_addr names: a PTE's machine address, or a linear address. */
-static bool host_slot(uint64_t host_addr, uint32_t flags, mfn_t *l1, unsigned int *idx)
-{
-	struct vcpu *v = current;
-
-	if (flags & GNTMAP_contains_pte) {
-		if (host_addr & 7)
-			return false;
-		*l1 = host_addr >> PAGE_SHIFT;
-		*idx = (host_addr & (PAGE_SIZE - 1)) / 8;
-		return domain_owns(v->domain, *l1);
-	}
-	return guest_kernel_l1e(v, host_addr, l1) && (*idx = pt_index(host_addr, L1_SHIFT), true);
-}
-
-static pte_t grant_pte(mfn_t frame, uint32_t flags)
-{
-	pte_t e = (frame << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX;
-
-	if (!(flags & GNTMAP_readonly))
-		e |= _PAGE_RW;
-	/* The guest's avail bits (GNTMAP_guest_avail*) go to the PTE's bits 9-11. */
-	return e | (((pte_t)(flags >> _GNTMAP_guest_avail0) & 7) << 9);
-}
-
 /* ---- map -------------------------------------------------------------------- */
 
 static void map_one(struct gnttab_map_grant_ref *op)
@@ -135,9 +139,8 @@ static void map_one(struct gnttab_map_grant_ref *op)
 	struct active_grant *act;
 	struct maptrack *mt;
 	struct frame *f;
-	unsigned int idx;
 	uint32_t handle;
-	mfn_t frame, l1;
+	mfn_t frame;
 	int16_t rc;
 
 	if (!(op->flags & MAP_KINDS)) {
@@ -149,8 +152,8 @@ static void map_one(struct gnttab_map_grant_ref *op)
 		op->status = GNTST_bad_domain;
 		return;
 	}
-	handle = maptrack_get(ld->grant_table);
-	if (handle == ~0u) {
+	handle = maptrack_free_handle(ld->grant_table);
+	if (handle == MAPTRACK_NONE) {
 		op->status = GNTST_no_space;
 		return;
 	}
@@ -182,23 +185,19 @@ static void map_one(struct gnttab_map_grant_ref *op)
 	rc = GNTST_general_error;
 	if (!readonly && frame_get_type(f, FT_WRITABLE))
 		goto undo_ref;
-	if (op->flags & GNTMAP_host_map) {
-		if (!host_slot(op->host_addr, op->flags, &l1, &idx) ||
-		    pt_install_grant(l1, idx, grant_pte(frame, op->flags)))
-			goto undo_type;
-	}
+	if ((op->flags & GNTMAP_host_map) && pv_create_grant_mapping(op->host_addr, frame, op->flags))
+		goto undo_type;
 	act->frame = frame;
 	act->grantee = ld->id;
 	if (readonly)
 		act->pins_ro++;
 	else
 		act->pins_rw++;
-	mt = maptrack_entry(ld->grant_table, handle);
+	mt = maptrack_use(ld->grant_table, handle);
 	mt->flags = op->flags & (MAP_KINDS | GNTMAP_readonly | GNTMAP_contains_pte);
 	mt->ref = op->ref;
 	mt->granter = rd->id;
 	mt->host_addr = op->host_addr;
-	ld->grant_table->maptrack_used++;
 	op->handle = handle;
 	op->dev_bus_addr = frame << PAGE_SHIFT;	/* no IOMMU: bus addresses are machine ones */
 	op->status = GNTST_okay;
@@ -221,8 +220,9 @@ undo_pin:
  * is unpinned. The granter is touched before the frame reference drops,
  * since that may be the last thing keeping a dying granter alive.
  */
-static void drop_handle(struct domain *ld, struct domain *rd, struct maptrack *mt)
+static void drop_handle(struct domain *ld, struct domain *rd, uint32_t handle)
 {
+	const struct maptrack *mt = maptrack_entry(ld->grant_table, handle);
 	struct active_grant *act = grant_active(rd, mt->ref);
 	struct frame *f = mfn_to_frame(act->frame);
 	bool readonly = mt->flags & GNTMAP_readonly;
@@ -232,8 +232,7 @@ static void drop_handle(struct domain *ld, struct domain *rd, struct maptrack *m
 	else
 		act->pins_rw--;
 	unpin_shared_entry(grant_entry(rd, mt->ref), act);
-	mt->flags = 0;
-	ld->grant_table->maptrack_used--;
+	maptrack_put(ld->grant_table, handle);
 	if (!readonly)
 		frame_put_type(f);
 	frame_put(f);
@@ -241,18 +240,16 @@ static void drop_handle(struct domain *ld, struct domain *rd, struct maptrack *m
 
 /*
  * Undo (part of) the mapping behind `handle`: the host mapping if host_addr
- * is given (its PTE replaced by `replacement`), the device one if
- * dev_bus_addr is. The handle goes when nothing of it is left.
+ * is given (replaced by new_addr's entry if that is given), the device one
+ * if dev_bus_addr is. The handle goes when nothing of it is left.
  */
 static int16_t unmap_one(uint32_t handle, uint64_t host_addr, uint64_t dev_bus_addr,
-			 pte_t replacement)
+			 uint64_t new_addr)
 {
 	struct domain *ld = current->domain, *rd;
 	struct maptrack *mt = maptrack_entry(ld->grant_table, handle);
 	uint32_t done = 0;
 	struct active_grant *act;
-	unsigned int idx;
-	mfn_t l1;
 
 	if (!mt || !mt->flags)
 		return GNTST_bad_handle;
@@ -263,8 +260,8 @@ static int16_t unmap_one(uint32_t handle, uint64_t host_addr, uint64_t dev_bus_a
 	    dev_bus_addr != act->frame << PAGE_SHIFT)
 		return GNTST_bad_dev_addr;
 	if (host_addr && (mt->flags & GNTMAP_host_map)) {
-		if (host_addr != mt->host_addr || !host_slot(host_addr, mt->flags, &l1, &idx) ||
-		    pt_remove_grant(l1, idx, act->frame, !(mt->flags & GNTMAP_readonly), replacement))
+		if (host_addr != mt->host_addr ||
+		    pv_replace_grant_mapping(host_addr, act->frame, mt->flags, new_addr))
 			return GNTST_general_error;
 		done |= GNTMAP_host_map;
 	}
@@ -276,7 +273,7 @@ static int16_t unmap_one(uint32_t handle, uint64_t host_addr, uint64_t dev_bus_a
 	if (mt->flags & MAP_KINDS)
 		return GNTST_okay;	/* the other kind of mapping remains */
 
-	drop_handle(ld, rd, mt);
+	drop_handle(ld, rd, handle);
 	return GNTST_okay;
 }
 
@@ -290,7 +287,7 @@ void grant_release_mappings(struct domain *d)
 		struct domain *rd;
 
 		if (mt->flags && (rd = domain_by_id(mt->granter)))
-			drop_handle(d, rd, mt);
+			drop_handle(d, rd, h);
 	}
 }
 
@@ -326,15 +323,6 @@ long grant_unmap_batch(uint64_t arg, unsigned int count)
 	return 0;
 }
 
-/* An unmap that failed: the entry taken from new_addr goes back there. */
-static void put_back(uint64_t new_addr, pte_t stolen)
-{
-	pte_t *e = guest_kernel_l1e(current, new_addr, NULL);
-
-	if (e)
-		__atomic_store_n(e, stolen, __ATOMIC_RELEASE);
-}
-
 /*
  * unmap_and_replace: the host mapping at host_addr is replaced by the
  * entry found at new_addr, which is cleared (Xen's way of unmapping
@@ -345,23 +333,10 @@ long grant_unmap_and_replace_batch(uint64_t arg, unsigned int count)
 	for (unsigned int i = 0; i < count; i++) {
 		uint64_t at = arg + (uint64_t)i * sizeof(struct gnttab_unmap_and_replace);
 		struct gnttab_unmap_and_replace op;
-		struct maptrack *mt;
-		pte_t stolen = 0;
-		mfn_t l1;
 
 		if (copy_from_guest(&op, at, sizeof(op)))
 			return -EFAULT;
-		mt = maptrack_entry(current->domain->grant_table, op.handle);
-		if (mt && mt->flags && (mt->flags & GNTMAP_contains_pte) && op.new_addr) {
-			op.status = GNTST_general_error;
-		} else if (op.new_addr && (!guest_kernel_l1e(current, op.new_addr, &l1) ||
-					   pt_steal_entry(l1, pt_index(op.new_addr, L1_SHIFT), &stolen))) {
-			op.status = GNTST_general_error;
-		} else {
-			op.status = unmap_one(op.handle, op.host_addr, 0, stolen);
-			if (op.status && op.new_addr)
-				put_back(op.new_addr, stolen);
-		}
+		op.status = unmap_one(op.handle, op.host_addr, 0, op.new_addr);
 		if (copy_to_guest(at, &op, sizeof(op)))
 			return -EFAULT;
 	}

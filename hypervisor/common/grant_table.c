@@ -30,6 +30,7 @@ int grant_table_init(struct domain *d, unsigned int max_frames)
 	if (!d->grant_table)
 		return -ENOMEM;
 	d->grant_table->max_frames = max_frames;
+	d->grant_table->maptrack_free = MAPTRACK_NONE;
 	return 0;
 }
 

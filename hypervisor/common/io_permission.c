@@ -32,45 +32,66 @@ static uint64_t space_of(unsigned int cmd)
 	       cmd == HV_DOMCTL_iomem_permission ? (1UL << 40) : 256;
 }
 
-/* Take [first, end) out of the list, splitting a range that holds it. */
-static int revoke(struct io_range *r, unsigned int *nr, uint64_t first, uint64_t end)
+/*
+ * Sort a few ranges by their start and merge those that overlap or touch;
+ * returns how many are left.
+ */
+static unsigned int normalise(struct io_range *r, unsigned int n)
 {
-	for (unsigned int i = 0; i < *nr; i++) {
-		uint64_t rf = r[i].first, re = r[i].first + r[i].count;
+	unsigned int out = 0;
 
-		if (re <= first || rf >= end)
-			continue;
-		if (rf < first && re > end) {
-			if (*nr == DOMAIN_MAX_IO_RANGES)
-				return -ENOSPC;
-			r[(*nr)++] = (struct io_range){ end, re - end };
-		}
-		if (rf < first) {
-			r[i].count = first - rf;
-		} else if (re > end) {
-			r[i] = (struct io_range){ end, re - end };
-		} else {
-			r[i--] = r[--*nr];	/* wholly inside: gone */
-		}
+	for (unsigned int i = 1; i < n; i++) {
+		struct io_range x = r[i];
+		unsigned int j = i;
+
+		for (; j > 0 && r[j - 1].first > x.first; j--)
+			r[j] = r[j - 1];
+		r[j] = x;
 	}
-	return 0;
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t end = r[i].first + r[i].count;
+
+		if (out && r[i].first <= r[out - 1].first + r[out - 1].count)
+			r[out - 1].count = MAX(end, r[out - 1].first + r[out - 1].count) - r[out - 1].first;
+		else
+			r[out++] = r[i];
+	}
+	return out;
 }
 
+/*
+ * A domain's list of one kind is kept sorted, with no two ranges that
+ * overlap or touch, so that it holds as few as it can. The list a change
+ * makes is worked out in a copy and takes the old one's place only if it
+ * fits: a refused change (-ENOSPC) leaves the domain's rights as they were.
+ */
 long domain_set_io_permission(struct domain *d, unsigned int cmd, const struct hv_domctl_range *p)
 {
-	unsigned int *nr;
+	/* Each range may leave a piece each side of the hole; then the new range. */
+	struct io_range next[2 * DOMAIN_MAX_IO_RANGES + 1];
+	unsigned int *nr, n = 0;
 	struct io_range *r = ranges_of(d, cmd, &nr);
 	uint64_t end = p->first + p->count;
 
 	if (!p->count || end < p->first || end > space_of(cmd) || p->allow > 1)
 		return -EINVAL;
-	if (!p->allow)
-		return revoke(r, nr, p->first, end);
-	if (domain_io_allowed(d, cmd, p->first, p->count))
-		return 0;
-	if (revoke(r, nr, p->first, end) || *nr == DOMAIN_MAX_IO_RANGES)
+	/* What the domain holds outside [first, end)... */
+	for (unsigned int i = 0; i < *nr; i++) {
+		uint64_t rf = r[i].first, re = rf + r[i].count;
+
+		if (rf < p->first)
+			next[n++] = (struct io_range){ rf, MIN(re, p->first) - rf };
+		if (re > end)
+			next[n++] = (struct io_range){ MAX(rf, end), re - MAX(rf, end) };
+	}
+	/* ...and all of it, when it is granted. */
+	if (p->allow)
+		next[n++] = (struct io_range){ p->first, p->count };
+	n = normalise(next, n);
+	if (n > DOMAIN_MAX_IO_RANGES)
 		return -ENOSPC;
-	r[(*nr)++] = (struct io_range){ p->first, p->count };
+	memcpy(r, next, n * sizeof(*r));
+	*nr = n;
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <hv/m2p.h>
 #include <hv/mm.h>
 #include <hv/page_types.h>
+#include <hv/panic.h>
 #include <hv/sched.h>
 #include <public/memory.h>
 
@@ -123,24 +124,34 @@ static bool exchangeable(const struct domain *d, mfn_t mfn)
 }
 
 /*
- * One chunk: check every input frame, get the output frames, and only
- * then trade, so a failure leaves the domain as it was.
+ * One chunk: take every input frame, get the output frames, and only
+ * then trade, so a failure leaves the domain as it was. The guest's list
+ * is read once, into `in`. Each input frame holds a reference of ours
+ * from its check to its removal: a frame named twice (or by overlapping
+ * extents) fails its second check, since it is no longer referenced by
+ * its allocation alone, and nothing can change a checked frame before it
+ * goes. So exactly as many frames leave the domain as the chunk gives it.
  */
 static long exchange_chunk(struct domain *d, struct xen_memory_exchange *x, uint64_t in_first,
-			   uint64_t in_count, mfn_t *out)
+			   uint64_t in_count, mfn_t *in, mfn_t *out)
 {
 	uint64_t out_first = (in_first << x->in.extent_order) >> x->out.extent_order;
 	uint64_t out_count = (in_count << x->in.extent_order) >> x->out.extent_order, k;
 	unsigned int in_n = 1u << x->in.extent_order, out_n = 1u << x->out.extent_order;
+	uint64_t taken = 0, before;
 	xen_pfn_t mfn, gpfn;
+	long rc;
 
 	for (uint64_t i = 0; i < in_count; i++) {
+		rc = -EFAULT;
 		if (copy_from_guest(&mfn, x->in.extent_start + (in_first + i) * sizeof(mfn),
 				    sizeof(mfn)))
-			return -EFAULT;
-		for (unsigned int j = 0; j < in_n; j++)
-			if (!exchangeable(d, mfn + j))
-				return -EINVAL;
+			goto undo;
+		in[i] = mfn;
+		rc = -EINVAL;
+		for (unsigned int j = 0; j < in_n; j++, taken++)
+			if (!exchangeable(d, mfn + j) || frame_get(mfn_to_frame(mfn + j), d))
+				goto undo;
 	}
 	for (k = 0; k < out_count; k++) {
 		mfn_t limit = bits_limit(x->out.mem_flags);
@@ -153,14 +164,17 @@ static long exchange_chunk(struct domain *d, struct xen_memory_exchange *x, uint
 	if (k < out_count) {
 		while (k--)
 			free_frames(out[k], x->out.extent_order);
-		return -ENOMEM;
+		rc = -ENOMEM;
+		goto undo;
 	}
-	for (uint64_t i = 0; i < in_count; i++) {
-		(void)copy_from_guest(&mfn, x->in.extent_start + (in_first + i) * sizeof(mfn),
-				      sizeof(mfn));
-		for (unsigned int j = 0; j < in_n; j++)
-			remove_frame(d, mfn + j);
-	}
+	/* Each input frame goes back to hv as our reference drops. */
+	before = d->tot_pages;
+	for (uint64_t i = 0; i < in_count; i++)
+		for (unsigned int j = 0; j < in_n; j++) {
+			BUG_ON(remove_frame(d, in[i] + j));
+			frame_put(mfn_to_frame(in[i] + j));
+		}
+	BUG_ON(d->tot_pages != before - taken);
 	for (k = 0; k < out_count; k++) {
 		uint64_t slot = x->out.extent_start + (out_first + k) * sizeof(mfn);
 
@@ -173,6 +187,11 @@ static long exchange_chunk(struct domain *d, struct xen_memory_exchange *x, uint
 		(void)copy_to_guest(slot, &out[k], sizeof(out[k]));
 	}
 	return 0;
+
+undo:
+	while (taken--)
+		frame_put(mfn_to_frame(in[taken / in_n] + taken % in_n));
+	return rc;
 }
 
 /* An exchange refused before any work: nr_exchanged still goes back. */
@@ -189,7 +208,7 @@ long memory_exchange(uint64_t arg)
 	struct xen_memory_exchange x;
 	struct domain *d;
 	uint64_t chunk, pages;
-	mfn_t *out;
+	mfn_t *in, *out;
 	long rc = 0;
 
 	if (copy_from_guest(&x, arg, sizeof(x)))
@@ -216,21 +235,27 @@ long memory_exchange(uint64_t arg)
 	chunk = pages >> x.in.extent_order;
 	if (x.nr_exchanged % chunk)
 		return -EINVAL;
+	in = xmalloc(chunk * sizeof(*in));
 	out = xmalloc((pages >> x.out.extent_order) * sizeof(*out));
-	if (!out)
+	if (!in || !out) {
+		xfree(in);
+		xfree(out);
 		return -ENOMEM;
+	}
 	while (x.nr_exchanged < x.in.nr_extents) {
 		if (hypercall_preempt_check()) {
+			xfree(in);
 			xfree(out);
 			rc = copy_to_guest(arg, &x, sizeof(x));
 			return rc ? rc : hypercall_continuation(__HYPERVISOR_memory_op, XENMEM_exchange,
 								arg, 0, 0, 0);
 		}
-		rc = exchange_chunk(d, &x, x.nr_exchanged, chunk, out);
+		rc = exchange_chunk(d, &x, x.nr_exchanged, chunk, in, out);
 		if (rc)
 			break;
 		x.nr_exchanged += chunk;
 	}
+	xfree(in);
 	xfree(out);
 	if (copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged),
 			  &x.nr_exchanged, sizeof(x.nr_exchanged)))

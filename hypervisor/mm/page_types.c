@@ -394,29 +394,50 @@ int pt_install_grant(mfn_t l1, unsigned int idx, pte_t val)
 	return 0;
 }
 
-int pt_remove_grant(mfn_t l1, unsigned int idx, mfn_t frame, bool writable, pte_t replacement)
+/* The grant PTE at idx of l1, if it still maps `frame` as it was mapped. */
+static pte_t *grant_slot(mfn_t l1, unsigned int idx, mfn_t frame, bool writable)
 {
 	pte_t *e = validated_l1_slot(l1, idx), old;
 
 	if (!e)
-		return -EINVAL;
+		return NULL;
 	old = *e;
 	if (!(old & _PAGE_PRESENT) || !(old & _PAGE_GNTTAB) || pte_mfn(old) != frame ||
 	    !(old & _PAGE_RW) != !writable)
+		return NULL;
+	return e;
+}
+
+int pt_remove_grant(mfn_t l1, unsigned int idx, mfn_t frame, bool writable)
+{
+	pte_t *e = grant_slot(l1, idx, frame, writable);
+
+	if (!e)
 		return -EINVAL;
-	__atomic_store_n(e, replacement, __ATOMIC_RELEASE);
+	__atomic_store_n(e, 0, __ATOMIC_RELEASE);
 	tlb_note_stale();
 	return 0;
 }
 
-int pt_steal_entry(mfn_t l1, unsigned int idx, pte_t *out)
+/*
+ * Both slots are checked before either changes, so a refusal leaves both
+ * as they were. The moved entry keeps its references: it stays in the
+ * same domain's tables, only its place changes.
+ */
+int pt_replace_grant(mfn_t l1, unsigned int idx, mfn_t frame, bool writable, mfn_t from_l1,
+		     unsigned int from_idx)
 {
-	pte_t *e = validated_l1_slot(l1, idx);
+	pte_t *e = grant_slot(l1, idx, frame, writable), *from = validated_l1_slot(from_l1, from_idx);
+	pte_t moved;
 
-	if (!e || ((*e & _PAGE_PRESENT) && (*e & _PAGE_GNTTAB)))
+	if (!e || !from)
 		return -EINVAL;
-	*out = *e;
-	__atomic_store_n(e, 0, __ATOMIC_RELEASE);
+	moved = *from;
+	/* A grant PTE's references are its grant's: only grant ops move it. */
+	if ((moved & _PAGE_PRESENT) && (moved & _PAGE_GNTTAB))
+		return -EINVAL;
+	__atomic_store_n(from, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(e, moved, __ATOMIC_RELEASE);
 	tlb_note_stale();
 	return 0;
 }

@@ -27,15 +27,24 @@ struct maptrack {
 	uint32_t flags;			/* GNTMAP_host_map | device_map | readonly; 0: free */
 	grant_ref_t ref;
 	domid_t granter;
+	uint32_t next_free;		/* free: the next free handle, or MAPTRACK_NONE */
 	uint64_t host_addr;		/* as given, to find the PTE again */
 };
 
+#define MAPTRACK_NONE (~0u)
+
+/*
+ * The maptrack grows a chunk at a time and never shrinks; its free
+ * handles form a list through next_free (the last one freed first), so
+ * that finding one costs the same however many are in use.
+ */
 struct grant_table {
 	unsigned int nr_frames, max_frames;
 	mfn_t frames[GRANT_MAX_FRAMES];
 	struct active_grant *active[GRANT_MAX_FRAMES];	/* one array per table frame */
 	struct maptrack *maptrack[MAPTRACK_MAX_CHUNKS];
 	unsigned int maptrack_chunks, maptrack_used;
+	uint32_t maptrack_free;		/* the first free handle, or MAPTRACK_NONE */
 };
 
 /* A table that may grow to max_frames (1..GRANT_MAX_FRAMES) frames. */

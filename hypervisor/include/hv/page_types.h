@@ -57,12 +57,14 @@ int pt_update_entry(mfn_t table, unsigned int level, unsigned int idx, pte_t val
  * Grant mappings (common/grant_map.c): entries of validated L1s that carry
  * _PAGE_GNTTAB and whose references are the grant mapping's. Install one
  * (the old entry's references are dropped); remove one, checking it still
- * maps `frame` as mapped, and put `replacement` in its place; or take an
- * ordinary entry out, its references moving with it (unmap_and_replace).
+ * maps `frame` as mapped; or replace one with the ordinary entry at
+ * from_idx of the validated L1 from_l1, which moves with its references
+ * and leaves its slot empty (unmap_and_replace). Nothing changes on error.
  */
 int pt_install_grant(mfn_t l1, unsigned int idx, pte_t val);
-int pt_remove_grant(mfn_t l1, unsigned int idx, mfn_t frame, bool writable, pte_t replacement);
-int pt_steal_entry(mfn_t l1, unsigned int idx, pte_t *out);
+int pt_remove_grant(mfn_t l1, unsigned int idx, mfn_t frame, bool writable);
+int pt_replace_grant(mfn_t l1, unsigned int idx, mfn_t frame, bool writable, mfn_t from_l1,
+		     unsigned int from_idx);
 
 /* Pin a validated table of `level` (MMUEXT_PIN_Ln_TABLE) / unpin it. */
 int frame_pin(mfn_t mfn, const struct domain *d, unsigned int level);

@@ -78,6 +78,7 @@ int main(void)
 	srunner_add_suite(sr, xz_suite());
 	srunner_add_suite(sr, bzimage_suite());
 	srunner_add_suite(sr, string_suite());
+	srunner_add_suite(sr, io_permission_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

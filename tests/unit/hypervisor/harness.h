@@ -26,5 +26,6 @@ Suite *page_types_suite(void);
 Suite *xz_suite(void);
 Suite *bzimage_suite(void);
 Suite *string_suite(void);
+Suite *io_permission_suite(void);
 
 #endif

@@ -357,6 +357,55 @@ START_TEST(test_pin_rules)
 }
 END_TEST
 
+/*
+ * Grant PTEs (the references are the grant's: grant_map.c takes them).
+ * unmap_and_replace moves an ordinary entry into a grant PTE's place with
+ * its references; a refusal changes neither slot.
+ */
+START_TEST(test_grant_replace_moves_entry)
+{
+	pte_t moved;
+
+	setup();
+	ck_assert_int_eq(frame_pin(2, &d1, FT_L1), 0);
+	ck_assert_int_eq(frame_pin(6, &d1, FT_L1), 0);
+	ck_assert_int_eq(pt_update_entry(6, 1, 5, pte(3, P | RW), &d1, &d1, false), 0);
+	moved = mem[6][5];
+	ck_assert_int_eq(pt_install_grant(2, 0, pte(4, P | RW)), 0);
+	ck_assert_int_eq(pt_install_grant(2, 1, pte(4, P)), 0);
+	ck_assert_int_eq(pt_install_grant(2, 1, pte(4, P)), -EBUSY);
+
+	/* Refused: wrong frame, wrong access, no grant there, a grant to move, not an L1. */
+	ck_assert_int_eq(pt_replace_grant(2, 0, 5, true, 6, 5), -EINVAL);
+	ck_assert_int_eq(pt_replace_grant(2, 0, 4, false, 6, 5), -EINVAL);
+	ck_assert_int_eq(pt_replace_grant(2, 2, 4, true, 6, 5), -EINVAL);
+	ck_assert_int_eq(pt_replace_grant(2, 0, 4, true, 2, 1), -EINVAL);
+	ck_assert_int_eq(pt_replace_grant(2, 0, 4, true, 2, 0), -EINVAL);
+	ck_assert_int_eq(pt_replace_grant(2, 0, 4, true, 7, 5), -EINVAL);
+	ck_assert_uint_eq(mem[6][5], moved);
+	ck_assert(mem[2][0] & _PAGE_GNTTAB);
+	ck_assert(mem[2][1] & _PAGE_GNTTAB);
+
+	/* The entry moves, its references with it. */
+	stale_notes = 0;
+	ck_assert_int_eq(pt_replace_grant(2, 0, 4, true, 6, 5), 0);
+	ck_assert_uint_eq(mem[2][0], moved);
+	ck_assert_uint_eq(mem[6][5], 0);
+	ck_assert_int_eq(stale_notes, 1);
+	ck_assert_uint_eq(extra_refs(3), 1);
+	ck_assert_uint_eq(frames[3].type_count, 1);
+	/* An empty entry may replace one too. */
+	ck_assert_int_eq(pt_replace_grant(2, 1, 4, false, 6, 5), 0);
+	ck_assert_uint_eq(mem[2][1], 0);
+	ck_assert_int_eq(pt_remove_grant(2, 1, 4, false), -EINVAL);
+	/* The moved entry is an ordinary one: the table lets it go. */
+	ck_assert_int_eq(frame_unpin(2, &d1), 0);
+	ck_assert_uint_eq(extra_refs(3), 0);
+	ck_assert_uint_eq(frames[3].type_count, 0);
+	ck_assert_uint_eq(extra_refs(4), 0);
+}
+END_TEST
+
 START_TEST(test_descriptors)
 {
 	uint64_t code_dpl0 = 0x00af9a000000ffffUL, tss = 0x0000890000000067UL;
@@ -420,6 +469,7 @@ Suite *page_types_suite(void)
 	tcase_add_test(tc, test_hv_pages_stay_data);
 	tcase_add_test(tc, test_release_only_at_last_ref);
 	tcase_add_test(tc, test_pin_rules);
+	tcase_add_test(tc, test_grant_replace_moves_entry);
 	tcase_add_test(tc, test_descriptors);
 	suite_add_tcase(s, tc);
 	return s;

@@ -20,6 +20,14 @@ bool pv_emulate_forced_cpuid(struct cpu_regs *regs);
 void load_debug_registers(const struct vcpu *v);
 /* The L1 entry mapping va in v's kernel page tables, or NULL (pv/mm.c). */
 uint64_t *guest_kernel_l1e(const struct vcpu *v, uint64_t va, uint64_t *l1_mfn);
+/*
+ * Grant host mappings (pv/grant_table.c): put a grant PTE for frame where
+ * host_addr says; take it away again, checking it still maps frame as
+ * mapped, the entry at new_addr taking its place if that is given
+ * (unmap_and_replace). 0 or -EINVAL, with nothing changed on error.
+ */
+int pv_create_grant_mapping(uint64_t host_addr, mfn_t frame, uint32_t flags);
+int pv_replace_grant_mapping(uint64_t host_addr, mfn_t frame, uint32_t flags, uint64_t new_addr);
 /* Writable page tables: emulate a guest write to one of its L1s (pv/ro_page_fault.c). */
 bool pv_emulate_pt_write(struct cpu_regs *regs, uint64_t addr);
 /* Descriptor tables (pv/descriptor_tables.c). */
