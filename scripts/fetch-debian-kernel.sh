@@ -14,16 +14,14 @@ build=${1:-${BUILD:-$top/build}}
 mkdir -p "$build" && build=$(cd "$build" && pwd)
 dest=$build/dom0-kernel-test
 
-mkdir -p "$dest"
-exec 9>"$dest/.lock"
-flock 9
+. "$top/scripts/lib/debfetch.sh"
+deb_lock "$dest"
 
 if [ -s "$dest/vmlinuz" ] && [ -s "$dest/.deb-version" ]; then
 	exit 0
 fi
 
-work=$(mktemp -d "$dest/.fetch.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+work=$DEB_WORK
 
 # The image package the metapackage points at, e.g. linux-image-6.1.0-56-amd64.
 pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
@@ -33,21 +31,7 @@ if [ -z "$pkg" ]; then
 	exit 1
 fi
 
-download() {
-	(cd "$work" && apt-get download "$pkg" >"$work/apt.log" 2>&1)
-}
-if ! download; then
-	echo "fetch-debian-kernel: apt-get download failed, refreshing the package lists" >&2
-	if [ "$(id -u)" = 0 ]; then
-		apt-get update >/dev/null 2>&1 || true
-	else
-		sudo -n apt-get update >/dev/null 2>&1 || true
-	fi
-	download || { cat "$work/apt.log" >&2; exit 1; }
-fi
-
-deb=$(ls "$work"/"$pkg"_*.deb 2>/dev/null | head -n1)
-[ -n "$deb" ] || { echo "fetch-debian-kernel: no .deb after download" >&2; exit 1; }
+deb=$(deb_download "$pkg")
 dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" --wildcards './boot/vmlinuz-*'
 img=$(find "$work/boot" -maxdepth 1 -name 'vmlinuz-*' | sort | head -n1)
 [ -n "$img" ] || { echo "fetch-debian-kernel: $pkg has no /boot/vmlinuz-*" >&2; exit 1; }

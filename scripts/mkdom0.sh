@@ -32,45 +32,25 @@ meta=linux-image-amd64
 
 die() { echo "mkdom0: $*" >&2; exit 1; }
 
+. "$top/scripts/lib/debfetch.sh"
+deb_lock "$dest"
 mkdir -p "$dest/pkg"
-exec 9>"$dest/.lock"
-flock 9
+work=$DEB_WORK
 
-work=$(mktemp -d "$dest/.work.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-refresh_lists() {
-	echo "mkdom0: refreshing the package lists" >&2
-	if [ "$(id -u)" = 0 ]; then
-		apt-get update >/dev/null 2>&1 || true
-	else
-		sudo -n apt-get update >/dev/null 2>&1 || true
-	fi
-}
-
-# The candidate records of the metapackage and busybox-static, read once
-# from the local package lists (no network; apt-cache is slow to start).
-records=
-load_records() {
-	records=$(apt-cache show --no-all-versions "$meta" busybox-static 2>/dev/null || true)
-}
-# Field $2 of package $1's record.
-field() {
-	printf '%s\n' "$records" | awk -v pkg="$1" -v want="$2" '
-		/^Package: / { cur = substr($0, 10) }
-		cur == pkg && index($0, want ": ") == 1 { print substr($0, length(want) + 3); exit }'
-}
+# The candidate records of the metapackage and busybox-static are read
+# once from the local package lists (no network; apt-cache is slow to start).
+load_records() { deb_records "$meta" busybox-static; }
 
 # Resolve the real kernel package from the metapackage, e.g.
 # "linux-image-6.1.0-56-amd64 6.1.192-2": Debian pins it exactly,
 # "Depends: linux-image-6.1.0-56-amd64 (= 6.1.192-2)".
 resolve_kernel() {
-	field "$meta" Depends | tr ',|' '\n\n' | sed 's/^ *//' |
+	deb_field "$meta" Depends | tr ',|' '\n\n' | sed 's/^ *//' |
 		awk '$1 ~ /^linux-image-[0-9].*-amd64$/ && $2 == "(=" {
 			sub(/\)$/, "", $3); print $1, $3; exit }'
 }
 
-# Download package $1 at version $2 into $dest/pkg (kept as the cache).
+# Package $1 at version $2, from $dest/pkg (the cache) or downloaded there.
 download() {
 	local pkg=$1 ver=$2 deb
 	deb=$(ls "$dest/pkg/${pkg}_"*.deb 2>/dev/null | head -n1 || true)
@@ -79,13 +59,7 @@ download() {
 		return 0
 	fi
 	echo "mkdom0: downloading $pkg $ver" >&2
-	(cd "$work" && apt-get download "$pkg=$ver" >"$work/apt.log" 2>&1) || {
-		refresh_lists
-		(cd "$work" && apt-get download "$pkg=$ver" >"$work/apt.log" 2>&1) ||
-			{ cat "$work/apt.log" >&2; die "apt-get download $pkg=$ver failed"; }
-	}
-	deb=$(ls "$work/${pkg}_"*.deb 2>/dev/null | head -n1 || true)
-	[ -n "$deb" ] || die "no .deb for $pkg after download"
+	deb=$(deb_download "$pkg=$ver") || die "cannot download $pkg $ver"
 	rm -f "$dest/pkg/${pkg}_"*.deb
 	mv "$deb" "$dest/pkg/"
 	echo "$dest/pkg/$(basename "$deb")"
@@ -96,7 +70,7 @@ download() {
 load_records
 want=$(resolve_kernel)
 if [ -z "$want" ]; then
-	refresh_lists
+	deb_refresh_lists
 	load_records
 	want=$(resolve_kernel)
 fi
@@ -143,7 +117,7 @@ release=$(cat "$dest/kernel-release")
 
 # ---- busybox ----------------------------------------------------------
 
-bbver=$(field busybox-static Version)
+bbver=$(deb_field busybox-static Version)
 if [ -z "$bbver" ]; then
 	[ -s "$dest/busybox/.stamp" ] || die "cannot resolve busybox-static"
 	bbver=$(cat "$dest/busybox/.stamp")
