@@ -3,6 +3,9 @@
 # System.map and modules, and an initramfs with busybox, the Xen modules
 # and our dom0 tools.
 #   mkdom0.sh [BUILD_DIR]
+#   mkdom0.sh --kernel [BUILD_DIR]   the kernel alone (vmlinuz, System.map,
+#                                    modules/, kernel-*): no busybox, no
+#                                    initramfs, so no dom0 tools needed
 #
 # Outputs (names the tests and `make run` rely on):
 #   vmlinuz             the kernel as Debian ships it (bzImage, XZ payload)
@@ -20,8 +23,18 @@
 # initramfs is packed again only when one of its inputs changed (dom0/,
 # the files dom0/files names, the kernel or busybox). Two callers at once
 # serialise on a lock file.
+#
+# This is the one place Debian's kernel comes from: the tests that check
+# hv's bzImage unpacking on it (tests/unit/hypervisor `debian-kernel`, the
+# scenario hv_dom0_debian_bzimage) take build/dom0/vmlinuz through
+# --kernel, so they test the kernel dom0 boots, re-resolved like it.
 set -euo pipefail
 
+kernel_only=
+if [ "${1:-}" = --kernel ]; then
+	kernel_only=1
+	shift
+fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${BUILD:-$top/build}}
 mkdir -p "$build"
@@ -114,6 +127,7 @@ if [ "$(cat "$dest/kernel/.stamp" 2>/dev/null)" != "$want" ]; then
 	echo "mkdom0: $kpkg $kver (uname -r $release) -> $dest/vmlinuz" >&2
 fi
 release=$(cat "$dest/kernel-release")
+[ -z "$kernel_only" ] || exit 0
 
 # ---- busybox ----------------------------------------------------------
 
