@@ -70,6 +70,10 @@ QEMU_CPU    ?= max,-smap
 endif
 QEMU_MEM    ?= $(DOM0_QEMU_MEM)
 QEMU_SMP    ?= 1
+# The same settings for the Python tools that boot QEMU themselves (the
+# integration runner, the benchmarks: scripts/qemu_serial.py); each adds
+# the memory it wants (--mem) where the scenario does not fix it.
+QEMU_PY_ARGS = --qemu "$(QEMU)" --accel "$(QEMU_ACCEL)" --cpu "$(QEMU_CPU)"
 # isa-debug-exit lets hv hand an exit status to the test runner.
 QEMU_EXIT_PORT ?= 0xf4
 
