@@ -12,7 +12,8 @@
 #   System.map          for symbolising crashes
 #   modules/            the package's /lib/modules/<release> (+ modules.dep)
 #   initramfs.cpio.gz   busybox-static, dom0/init, the Xen modules, our tools
-#   cmdline             dom0's kernel command line (copied from dom0/cmdline)
+#   cmdline             dom0's kernel command line (dom0/cmdline's, as
+#                       scripts/cmdline.sh reads it)
 #   kernel-release      `uname -r` of that kernel, e.g. 6.1.0-56-amd64
 #   kernel-version      the Debian package version, e.g. 6.1.192-2
 #
@@ -177,7 +178,7 @@ fp=$( {
 	echo "kernel $want busybox $bbver"
 	printf '%s\n' "${targets[@]}"
 	cat "$filelist" "$modlist" "$src/cmdline" "${sources[@]}" \
-		"$top/scripts/mkdom0.sh" "$top/scripts/modorder.sh" | sha256sum
+		"$top/scripts/mkdom0.sh" "$top/scripts/modorder.sh" "$top/scripts/cmdline.sh" | sha256sum
 	find "$src" -type f | LC_ALL=C sort | xargs sha256sum
 } | sha256sum | cut -d' ' -f1)
 if [ -s "$dest/initramfs.cpio.gz" ] && [ "$(cat "$dest/.initramfs-inputs" 2>/dev/null)" = "$fp" ]; then
@@ -237,7 +238,7 @@ out=$work/initramfs.cpio.gz
 (cd "$root" && find . | LC_ALL=C sort |
 	cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -9n >"$out"
 mv "$out" "$dest/initramfs.cpio.gz"
-grep -v "^#" "$src/cmdline" | head -n1 >"$dest/cmdline"
+bash "$top/scripts/cmdline.sh" "$src/cmdline" >"$dest/cmdline" || die "no command line in dom0/cmdline"
 echo "$fp" >"$dest/.initramfs-inputs"
 echo "mkdom0: initramfs $(du -h "$dest/initramfs.cpio.gz" | cut -f1) with ${#order[@]} modules," \
 	"${#targets[@]} files -> $dest/initramfs.cpio.gz" >&2
