@@ -38,12 +38,14 @@ FREESTANDING_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin \
 HV_LOGLVL   ?= info
 
 # Linux dom0 (build/dom0/, `make dom0`): its kernel command line comes
-# from dom0/cmdline; its memory is fixed so runs compare.
-DOM0_CMDLINE     ?= $(shell grep -v '^\#' $(TOPDIR)/dom0/cmdline | head -n1)
+# from dom0/cmdline, Xen 4.17's when it boots that dom0 from
+# dom0/xen-cmdline, both read by scripts/cmdline.sh as the tests read
+# them; its memory is fixed so runs compare.
+DOM0_CMDLINE     ?= $(shell bash $(TOPDIR)/scripts/cmdline.sh $(TOPDIR)/dom0/cmdline)
 DOM0_MEM         ?= 512M
 DOM0_QEMU_MEM    ?= 1G
-XEN_DOM0_CMDLINE ?= console=com1 com1=115200,8n1 dom0_mem=$(DOM0_MEM),max:$(DOM0_MEM) \
-                    dom0_max_vcpus=1 loglvl=all guest_loglvl=all noreboot
+XEN_DOM0_CMDLINE ?= $(shell bash $(TOPDIR)/scripts/cmdline.sh $(TOPDIR)/dom0/xen-cmdline \
+                    DOM0_MEM=$(DOM0_MEM))
 
 # What `make run` boots: GRUB passes HV_CMDLINE to hv, then dom0's kernel
 # (RUN_DOM0, with RUN_DOM0_CMDLINE) and its initrd (RUN_INITRD) as
@@ -70,6 +72,10 @@ QEMU_CPU    ?= max,-smap
 endif
 QEMU_MEM    ?= $(DOM0_QEMU_MEM)
 QEMU_SMP    ?= 1
+# The same settings for the Python tools that boot QEMU themselves (the
+# integration runner, the benchmarks: scripts/qemu_serial.py); each adds
+# the memory it wants (--mem) where the scenario does not fix it.
+QEMU_PY_ARGS = --qemu "$(QEMU)" --accel "$(QEMU_ACCEL)" --cpu "$(QEMU_CPU)"
 # isa-debug-exit lets hv hand an exit status to the test runner.
 QEMU_EXIT_PORT ?= 0xf4
 

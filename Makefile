@@ -76,14 +76,14 @@ unit-test: deps
 
 integration-test: all dom0
 	@python3 tests/integration/runner.py --build $(BUILD) --jobs $(TEST_JOBS) \
-	    --qemu "$(QEMU)" --accel $(QEMU_ACCEL) --cpu "$(QEMU_CPU)" \
-	    $(if $(TEST_FILTER),--filter "$(TEST_FILTER)")
+	    $(QEMU_PY_ARGS) $(if $(TEST_FILTER),--filter "$(TEST_FILTER)")
 
 bench: all
 	@$(MAKE) --no-print-directory -C hypervisor bench
 	@$(MAKE) --no-print-directory -C xenstore bench
 	@$(MAKE) --no-print-directory dom0
-	@python3 scripts/bench_dom0.py --build $(BUILD) --runs 5 --on xen,hv
+	@python3 scripts/bench_dom0.py --build $(BUILD) --runs 5 --on xen,hv \
+	    $(QEMU_PY_ARGS) --mem $(DOM0_QEMU_MEM)
 
 clean:
 	rm -rf $(BUILD)

@@ -3,21 +3,23 @@
 initramfs, booted through GRUB on each hypervisor asked for (median of N).
 
     bench_dom0.py [--build DIR] [--runs N] [--on xen[,hv]]
+                  [--qemu Q] [--accel A] [--cpu C] [--mem M]
 
 Each hypervisor boots the same build/dom0/ payload with the same dom0
 command line and dom0_mem as the integration scenarios (_linux_dom0.py,
 linux_dom0_xen.py); the clock stops when dom0's login shell prints
-"dom0: shell on /dev/hvc0". Under TCG the figures say little about
-hardware; they are for spotting regressions and for the hv/Xen ratio.
+"dom0: shell on /dev/hvc0". QEMU runs with Config.mk's settings (the
+Makefile passes them; TCG by default). Under TCG the figures say little
+about hardware; they are for spotting regressions and for the hv/Xen ratio.
 """
 import argparse
 import os
-import select
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+import qemu_serial
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [os.path.join(TOP, "tests", "integration"),
@@ -47,30 +49,12 @@ def make_iso(build, name, iso):
                     INITRD.format(build=build), ""], check=True)
 
 
-def one_boot(iso, qemu, accel, cpu, memory):
-    cmd = [qemu, "-accel", accel, "-cpu", cpu, "-m", memory, "-cdrom", iso,
-           "-boot", "d", "-display", "none", "-vga", "none", "-monitor", "none",
-           "-serial", "stdio", "-no-reboot",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
-    start = time.monotonic()
-    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL)
-    out = b""
-    try:
-        while time.monotonic() - start < BOOT_TIMEOUT:
-            r, _, _ = select.select([p.stdout], [], [], 1)
-            if r:
-                chunk = os.read(p.stdout.fileno(), 65536)
-                if not chunk:
-                    break
-                out += chunk
-                if MARKER in out:
-                    return time.monotonic() - start
-    finally:
-        p.kill()
-        p.wait()
-    tail = out[-400:].decode(errors="replace")
-    raise RuntimeError(f"no dom0 shell within {BOOT_TIMEOUT} s; last output:\n{tail}")
+def one_boot(iso, qemu):
+    b = qemu_serial.boot(iso, MARKER, BOOT_TIMEOUT, **qemu)
+    if not b.matched:
+        raise RuntimeError(f"no dom0 shell within {BOOT_TIMEOUT} s ({b.status}); "
+                           f"last output:\n{b.tail()}")
+    return b.elapsed
 
 
 def main():
@@ -78,11 +62,9 @@ def main():
     ap.add_argument("--build", default=os.path.join(TOP, "build"))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--on", default="xen", help="comma-separated: " + ",".join(HYPERVISORS))
-    ap.add_argument("--qemu", default="qemu-system-x86_64")
-    ap.add_argument("--accel", default="tcg")
-    ap.add_argument("--cpu", default="max,-smap")
-    ap.add_argument("--memory", default="1G")
+    qemu_serial.add_arguments(ap)
     opts = ap.parse_args()
+    qemu = qemu_serial.qemu_options(opts)
     build = os.path.abspath(opts.build)
     names = [n for n in opts.on.split(",") if n]
     unknown = [n for n in names if n not in HYPERVISORS]
@@ -98,14 +80,14 @@ def main():
             iso = os.path.join(d, f"{name}.iso")
             make_iso(build, name, iso)
             try:
-                times = [one_boot(iso, opts.qemu, opts.accel, opts.cpu, opts.memory)
-                         for _ in range(opts.runs)]
+                times = [one_boot(iso, qemu) for _ in range(opts.runs)]
             except RuntimeError as e:
                 print(f"bench dom0_shell_s[{name}] FAILED: {e}", flush=True)
                 continue
             medians[name] = statistics.median(times)
             print(f"bench dom0_shell_s[{name}] median={medians[name]:.2f} "
-                  f"min={min(times):.2f} max={max(times):.2f} runs={opts.runs}", flush=True)
+                  f"min={min(times):.2f} max={max(times):.2f} runs={opts.runs} "
+                  f"({qemu_serial.describe(opts)})", flush=True)
     if "xen" in medians and "hv" in medians:
         print(f"bench dom0_shell_ratio hv/xen={medians['hv'] / medians['xen']:.2f}")
     return 0 if len(medians) == len(names) else 1

@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """guest-pv's micro-benchmarks on hv and on Xen 4.17, in one invocation.
 
-    bench_guest_pv.py BUILD_DIR [boots]
+    bench_guest_pv.py BUILD_DIR [boots] [--qemu Q] [--accel A] [--cpu C] [--mem M]
 
-Boots guest-pv (mode=bench) as dom0 on each hypervisor under the same QEMU,
+Boots guest-pv (mode=bench) as dom0 on each hypervisor under the same QEMU
+(Config.mk's settings, which the Makefile passes; TCG by default),
 `boots` times each, in two clock modes:
 
-  tcg     plain TCG: rdtsc cycles, noisy, says little about hardware;
+  tcg     plain TCG: rdtsc cycles, noisy, says little about hardware
+          (named kvm, and the only mode, with --accel kvm);
   icount  -icount shift=0,align=off,sleep=off: guest time advances 1 ns per
           emulated instruction, so a figure is the exact, repeatable path
-          length of the operation (hypervisor included).
+          length of the operation (hypervisor included). TCG only.
 
 Exits 1 when any figure is missing or failed or a boot went wrong.
 Prints each benchmark's median over the boots (each boot already reports a
@@ -26,14 +28,15 @@ an event-channel round trip to it and a grant map+unmap of a page it
 granted (evtchn_domu_roundtrip_cycles, grant_map_unmap_domu_cycles). The
 same code runs on both; only the backend that builds the domU differs.
 """
+import argparse
 import os
 import re
-import select
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+import qemu_serial
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LINE = re.compile(rb"bench (\w+) median=(\d+)")
@@ -45,37 +48,20 @@ XEN_CMDLINE = "console=com1 com1=115200,8n1 dom0_mem=64M dom0_max_vcpus=1 norebo
 DONE = re.compile(rb"(?:^|\n)guest-pv: powering off")
 
 
-def boot(iso, icount, timeout=240):
-    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max,-smap", "-m", "1G",
-           "-cdrom", iso, "-boot", "d", "-display", "none", "-vga", "none",
-           "-monitor", "none", "-serial", "stdio", "-no-reboot",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
-    if icount:
-        cmd += ["-icount", "shift=0,align=off,sleep=off"]
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    out, start = b"", time.monotonic()
-    try:
-        while time.monotonic() - start < timeout:
-            r, _, _ = select.select([p.stdout], [], [], 1)
-            if r:
-                chunk = os.read(p.stdout.fileno(), 65536)
-                if not chunk:
-                    break
-                out += chunk
-                if DONE.search(out):
-                    break
-    finally:
-        p.kill()
-        p.wait()
-    if DONE.search(out):
+def boot(iso, icount, qemu, timeout=240):
+    extra = ["-icount", "shift=0,align=off,sleep=off"] if icount else []
+    b = qemu_serial.boot(iso, DONE, timeout, extra=extra, **qemu)
+    if b.matched:
         status = "ok"
-    elif any(c in out for c in CRASH):
+    elif any(c in b.output for c in CRASH):
         status = "crashed"
+    elif b.status == "exited":
+        status = f"ended early (QEMU exit status {b.returncode})"
     else:
         status = "timed out"
-    figures = {m.group(1).decode(): int(m.group(2)) for m in LINE.finditer(out)}
+    figures = {m.group(1).decode(): int(m.group(2)) for m in LINE.finditer(b.output)}
     failed = {m.group(1).decode(): m.group(2).decode(errors="replace").strip()
-              for m in FAILED.finditer(out)}
+              for m in FAILED.finditer(b.output)}
     return figures, failed, status
 
 
@@ -87,11 +73,25 @@ def cell(values, failed, name):
 
 
 def main():
-    build = os.path.abspath(sys.argv[1])
-    boots = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("build")
+    ap.add_argument("boots", nargs="?", type=int, default=3)
+    qemu_serial.add_arguments(ap)
+    opts = ap.parse_args()
+    if opts.boots < 1:
+        ap.error("boots must be at least 1")
+    build = os.path.abspath(opts.build)
+    boots = opts.boots
+    qemu = qemu_serial.qemu_options(opts)
+    # The plain mode is named after the accelerator; icount needs TCG.
+    plain = opts.accel.split(",")[0]
+    modes = [plain] + (["icount"] if plain == "tcg" else [])
     guest = os.path.join(build, "guest-pv", "guest-pv")
     subprocess.run(["bash", os.path.join(TOP, "scripts", "fetch-xen.sh"), build], check=True,
                    stdout=subprocess.DEVNULL)
+    print(f"guest-pv benchmarks under QEMU {qemu_serial.describe(opts)}", flush=True)
+    if "icount" not in modes:
+        print(f"  icount: not run, QEMU's -icount needs TCG (accel={opts.accel})", flush=True)
     with tempfile.TemporaryDirectory() as d:
         isos = {}
         for name, image, cmdline in (("hv", os.path.join(build, "hv"), HV_CMDLINE),
@@ -105,7 +105,7 @@ def main():
                             isos[name + "-domu"], image, cmdline, guest,
                             f"mode=bench_domu target={name}", guest, ""], check=True)
         bad = False
-        for mode in ("tcg", "icount"):
+        for mode in modes:
             results = {"hv": {}, "xen": {}}
             failures = {"hv": {}, "xen": {}}
             problems = []
@@ -113,13 +113,13 @@ def main():
                 runs = [("hv", isos["hv"]), ("xen", isos["xen"]), ("hv", isos["hv-domu"]),
                         ("xen", isos["xen-domu"])]
                 for name, iso in runs:
-                    figures, failed, status = boot(iso, mode == "icount")
+                    figures, failed, status = boot(iso, mode == "icount", qemu)
                     for k, v in figures.items():
                         results[name].setdefault(k, []).append(v)
                     failures[name].update(failed)
                     if status != "ok":
                         problems.append(f"{name} ({os.path.basename(iso)}): boot {status}")
-            unit = "cycles" if mode == "tcg" else "ns = instructions"
+            unit = "ns = instructions" if mode == "icount" else "cycles"
             print(f"guest-pv benchmarks, {mode} ({unit}), median of {boots} boots:")
             names = set()
             for side in ("hv", "xen"):

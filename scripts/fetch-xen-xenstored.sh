@@ -16,22 +16,19 @@ pkgs="xen-utils-4.17 libxenstore4 libxenmisc4.17 libxentoollog1 libxenevtchn1
       libxendevicemodel1 libyajl2"
 daemon=$dest/root/usr/lib/xen-4.17/bin/xenstored
 
-mkdir -p "$dest"
-exec 9>"$dest/.lock"
-flock 9
+. "$top/scripts/lib/debfetch.sh"
+deb_lock "$dest"
 if [ -x "$daemon" ] && [ -d "$dest/lib" ]; then
 	echo "$daemon"
 	exit 0
 fi
 
-work=$(mktemp -d "$dest/.fetch.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+work=$DEB_WORK
 # shellcheck disable=SC2086
-(cd "$work" && apt-get download $pkgs >"$work/apt.log" 2>&1) ||
-	{ echo "fetch-xen-xenstored: apt-get download failed:" >&2; tail -n 3 "$work/apt.log" >&2; exit 1; }
-for deb in "$work"/*.deb; do
+debs=$(deb_download $pkgs)
+while read -r deb; do
 	dpkg-deb -x "$deb" "$work/root"
-done
+done <<<"$debs"
 [ -x "$work/root/usr/lib/xen-4.17/bin/xenstored" ] ||
 	{ echo "fetch-xen-xenstored: xen-utils-4.17 has no xenstored" >&2; exit 1; }
 # One directory with every shared library the packages carry.

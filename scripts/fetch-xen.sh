@@ -14,33 +14,16 @@ build=${1:-${BUILD:-$top/build}}
 pkg=xen-hypervisor-4.17-amd64
 dest=$build/xen
 
-mkdir -p "$dest"
-exec 9>"$dest/.lock"
-flock 9
+. "$top/scripts/lib/debfetch.sh"
+deb_lock "$dest"
 
 # Cached: the image is there and came from the package we unpacked last.
 if [ -s "$dest/xen.gz" ] && [ -s "$dest/.deb-version" ]; then
 	exit 0
 fi
 
-work=$(mktemp -d "$dest/.fetch.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-download() {
-	(cd "$work" && apt-get download "$pkg" >"$work/apt.log" 2>&1)
-}
-if ! download; then
-	echo "fetch-xen: apt-get download failed, refreshing the package lists" >&2
-	if [ "$(id -u)" = 0 ]; then
-		apt-get update >/dev/null 2>&1 || true
-	else
-		sudo -n apt-get update >/dev/null 2>&1 || true
-	fi
-	download || { cat "$work/apt.log" >&2; exit 1; }
-fi
-
-deb=$(ls "$work"/"$pkg"_*.deb 2>/dev/null | head -n1)
-[ -n "$deb" ] || { echo "fetch-xen: no .deb after download" >&2; exit 1; }
+work=$DEB_WORK
+deb=$(deb_download "$pkg")
 dpkg-deb -x "$deb" "$work/root"
 
 # The package ships /boot/xen-<version>.gz (plus a .config); take the

@@ -3,13 +3,17 @@
 # System.map and modules, and an initramfs with busybox, the Xen modules
 # and our dom0 tools.
 #   mkdom0.sh [BUILD_DIR]
+#   mkdom0.sh --kernel [BUILD_DIR]   the kernel alone (vmlinuz, System.map,
+#                                    modules/, kernel-*): no busybox, no
+#                                    initramfs, so no dom0 tools needed
 #
 # Outputs (names the tests and `make run` rely on):
 #   vmlinuz             the kernel as Debian ships it (bzImage, XZ payload)
 #   System.map          for symbolising crashes
 #   modules/            the package's /lib/modules/<release> (+ modules.dep)
 #   initramfs.cpio.gz   busybox-static, dom0/init, the Xen modules, our tools
-#   cmdline             dom0's kernel command line (copied from dom0/cmdline)
+#   cmdline             dom0's kernel command line (dom0/cmdline's, as
+#                       scripts/cmdline.sh reads it)
 #   kernel-release      `uname -r` of that kernel, e.g. 6.1.0-56-amd64
 #   kernel-version      the Debian package version, e.g. 6.1.192-2
 #
@@ -20,8 +24,18 @@
 # initramfs is packed again only when one of its inputs changed (dom0/,
 # the files dom0/files names, the kernel or busybox). Two callers at once
 # serialise on a lock file.
+#
+# This is the one place Debian's kernel comes from: the tests that check
+# hv's bzImage unpacking on it (tests/unit/hypervisor `debian-kernel`, the
+# scenario hv_dom0_debian_bzimage) take build/dom0/vmlinuz through
+# --kernel, so they test the kernel dom0 boots, re-resolved like it.
 set -euo pipefail
 
+kernel_only=
+if [ "${1:-}" = --kernel ]; then
+	kernel_only=1
+	shift
+fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-${BUILD:-$top/build}}
 mkdir -p "$build"
@@ -32,45 +46,25 @@ meta=linux-image-amd64
 
 die() { echo "mkdom0: $*" >&2; exit 1; }
 
+. "$top/scripts/lib/debfetch.sh"
+deb_lock "$dest"
 mkdir -p "$dest/pkg"
-exec 9>"$dest/.lock"
-flock 9
+work=$DEB_WORK
 
-work=$(mktemp -d "$dest/.work.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
-refresh_lists() {
-	echo "mkdom0: refreshing the package lists" >&2
-	if [ "$(id -u)" = 0 ]; then
-		apt-get update >/dev/null 2>&1 || true
-	else
-		sudo -n apt-get update >/dev/null 2>&1 || true
-	fi
-}
-
-# The candidate records of the metapackage and busybox-static, read once
-# from the local package lists (no network; apt-cache is slow to start).
-records=
-load_records() {
-	records=$(apt-cache show --no-all-versions "$meta" busybox-static 2>/dev/null || true)
-}
-# Field $2 of package $1's record.
-field() {
-	printf '%s\n' "$records" | awk -v pkg="$1" -v want="$2" '
-		/^Package: / { cur = substr($0, 10) }
-		cur == pkg && index($0, want ": ") == 1 { print substr($0, length(want) + 3); exit }'
-}
+# The candidate records of the metapackage and busybox-static are read
+# once from the local package lists (no network; apt-cache is slow to start).
+load_records() { deb_records "$meta" busybox-static; }
 
 # Resolve the real kernel package from the metapackage, e.g.
 # "linux-image-6.1.0-56-amd64 6.1.192-2": Debian pins it exactly,
 # "Depends: linux-image-6.1.0-56-amd64 (= 6.1.192-2)".
 resolve_kernel() {
-	field "$meta" Depends | tr ',|' '\n\n' | sed 's/^ *//' |
+	deb_field "$meta" Depends | tr ',|' '\n\n' | sed 's/^ *//' |
 		awk '$1 ~ /^linux-image-[0-9].*-amd64$/ && $2 == "(=" {
 			sub(/\)$/, "", $3); print $1, $3; exit }'
 }
 
-# Download package $1 at version $2 into $dest/pkg (kept as the cache).
+# Package $1 at version $2, from $dest/pkg (the cache) or downloaded there.
 download() {
 	local pkg=$1 ver=$2 deb
 	deb=$(ls "$dest/pkg/${pkg}_"*.deb 2>/dev/null | head -n1 || true)
@@ -79,13 +73,7 @@ download() {
 		return 0
 	fi
 	echo "mkdom0: downloading $pkg $ver" >&2
-	(cd "$work" && apt-get download "$pkg=$ver" >"$work/apt.log" 2>&1) || {
-		refresh_lists
-		(cd "$work" && apt-get download "$pkg=$ver" >"$work/apt.log" 2>&1) ||
-			{ cat "$work/apt.log" >&2; die "apt-get download $pkg=$ver failed"; }
-	}
-	deb=$(ls "$work/${pkg}_"*.deb 2>/dev/null | head -n1 || true)
-	[ -n "$deb" ] || die "no .deb for $pkg after download"
+	deb=$(deb_download "$pkg=$ver") || die "cannot download $pkg $ver"
 	rm -f "$dest/pkg/${pkg}_"*.deb
 	mv "$deb" "$dest/pkg/"
 	echo "$dest/pkg/$(basename "$deb")"
@@ -96,7 +84,7 @@ download() {
 load_records
 want=$(resolve_kernel)
 if [ -z "$want" ]; then
-	refresh_lists
+	deb_refresh_lists
 	load_records
 	want=$(resolve_kernel)
 fi
@@ -140,10 +128,11 @@ if [ "$(cat "$dest/kernel/.stamp" 2>/dev/null)" != "$want" ]; then
 	echo "mkdom0: $kpkg $kver (uname -r $release) -> $dest/vmlinuz" >&2
 fi
 release=$(cat "$dest/kernel-release")
+[ -z "$kernel_only" ] || exit 0
 
 # ---- busybox ----------------------------------------------------------
 
-bbver=$(field busybox-static Version)
+bbver=$(deb_field busybox-static Version)
 if [ -z "$bbver" ]; then
 	[ -s "$dest/busybox/.stamp" ] || die "cannot resolve busybox-static"
 	bbver=$(cat "$dest/busybox/.stamp")
@@ -189,7 +178,7 @@ fp=$( {
 	echo "kernel $want busybox $bbver"
 	printf '%s\n' "${targets[@]}"
 	cat "$filelist" "$modlist" "$src/cmdline" "${sources[@]}" \
-		"$top/scripts/mkdom0.sh" "$top/scripts/modorder.sh" | sha256sum
+		"$top/scripts/mkdom0.sh" "$top/scripts/modorder.sh" "$top/scripts/cmdline.sh" | sha256sum
 	find "$src" -type f | LC_ALL=C sort | xargs sha256sum
 } | sha256sum | cut -d' ' -f1)
 if [ -s "$dest/initramfs.cpio.gz" ] && [ "$(cat "$dest/.initramfs-inputs" 2>/dev/null)" = "$fp" ]; then
@@ -249,7 +238,7 @@ out=$work/initramfs.cpio.gz
 (cd "$root" && find . | LC_ALL=C sort |
 	cpio --quiet -o -H newc -R 0:0 --reproducible) | gzip -9n >"$out"
 mv "$out" "$dest/initramfs.cpio.gz"
-grep -v "^#" "$src/cmdline" | head -n1 >"$dest/cmdline"
+bash "$top/scripts/cmdline.sh" "$src/cmdline" >"$dest/cmdline" || die "no command line in dom0/cmdline"
 echo "$fp" >"$dest/.initramfs-inputs"
 echo "mkdom0: initramfs $(du -h "$dest/initramfs.cpio.gz" | cut -f1) with ${#order[@]} modules," \
 	"${#targets[@]} files -> $dest/initramfs.cpio.gz" >&2

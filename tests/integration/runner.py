@@ -24,19 +24,19 @@ import concurrent.futures
 import importlib.util
 import os
 import re
-import select
-import signal
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(TOP, "scripts"))
 
-# hv hands a status to QEMU's isa-debug-exit device on these ports; QEMU
-# then exits with (value << 1) | 1.
-EXIT_PORT = "0xf4"
+import qemu_serial  # noqa: E402  (QEMU and its serial line, shared with the benchmarks)
+
+# hv hands a status to QEMU's isa-debug-exit device on this port (the
+# exit_port= below); QEMU then exits with (value << 1) | 1.
+EXIT_PORT = qemu_serial.EXIT_PORT
 
 
 @dataclass
@@ -124,14 +124,6 @@ def run_one(opts, sc):
         res.reason = f"could not prepare: {e}"
         return res
 
-    cmd = [opts.qemu, "-accel", opts.accel, "-cpu", opts.cpu, "-m", sc.memory,
-           "-smp", str(sc.smp), "-cdrom", os.path.join(sdir, "boot.iso"), "-boot", "d",
-           "-display", "none", "-vga", "none", "-monitor", "none", "-serial", "stdio",
-           "-no-reboot", "-device", f"isa-debug-exit,iobase={EXIT_PORT},iosize=0x04"] + sc.qemu_args
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    out = bytearray()
     expect = [re.compile(e) for e in sc.expect]
     forbid = [re.compile(f) for f in sc.forbid + ([] if sc.allow_panic else default_forbid())]
     steps = [(re.compile(p), t) for p, t in sc.steps]
@@ -140,21 +132,11 @@ def run_one(opts, sc):
     exp_pos = 0        # where in the text the search for it starts
     step_i = 0
     step_pos = 0
-    timed_out = False
-    ended = False
-    fd = proc.stdout.fileno()
-    os.set_blocking(fd, False)
-    while True:
-        left = sc.timeout - (time.monotonic() - start)
-        if left <= 0:
-            timed_out = True
-            break
-        r, _, _ = select.select([fd], [], [], min(left, 0.5))
-        if r:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                break
-            out.extend(chunk)
+
+    def progress(out, send):
+        """Match expectations in order, type each step's text when its
+        pattern shows; true once `end` shows with everything else met."""
+        nonlocal exp_i, exp_pos, step_i, step_pos
         text = out.decode(errors="replace")
         while exp_i < len(expect):
             m = expect[exp_i].search(text, exp_pos)
@@ -167,24 +149,17 @@ def run_one(opts, sc):
             if not m:
                 break
             step_pos = m.end()
-            proc.stdin.write(steps[step_i][1].encode())
-            proc.stdin.flush()
+            send(steps[step_i][1])
             step_i += 1
-        if end and exp_i == len(expect) and step_i == len(steps) and end.search(text):
-            ended = True
-            break
-        if proc.poll() is not None and not r:
-            break
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    try:
-        rest = os.read(fd, 1 << 20)
-        out.extend(rest)
-    except (BlockingIOError, OSError):
-        pass
-    res.seconds = time.monotonic() - start
-    text = out.decode(errors="replace")
+        return bool(end and exp_i == len(expect) and step_i == len(steps) and end.search(text))
+
+    run = qemu_serial.boot(os.path.join(sdir, "boot.iso"), progress, sc.timeout,
+                           qemu=opts.qemu, accel=opts.accel, cpu=opts.cpu, mem=sc.memory,
+                           smp=sc.smp, extra=sc.qemu_args)
+    timed_out = run.status == "timeout"
+    ended = run.status == "matched"
+    res.seconds = run.elapsed
+    text = run.output.decode(errors="replace")
     with open(res.log, "w") as f:
         f.write(text)
 
@@ -204,8 +179,8 @@ def run_one(opts, sc):
     if timed_out:
         res.reason = f"timed out after {sc.timeout}s" + (f" waiting for {sc.end!r}" if sc.end else " waiting for QEMU to exit")
         return res
-    if not ended and sc.exit is not None and proc.returncode != sc.exit:
-        res.reason = f"QEMU exit status {proc.returncode}, expected {sc.exit}"
+    if not ended and sc.exit is not None and run.returncode != sc.exit:
+        res.reason = f"QEMU exit status {run.returncode}, expected {sc.exit}"
         return res
     if sc.check:
         why = sc.check(text)
@@ -228,12 +203,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(TOP, "build"))
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--qemu", default="qemu-system-x86_64")
+    ap.add_argument("--qemu", default=qemu_serial.QEMU)
     ap.add_argument("--accel", default="tcg")
-    ap.add_argument("--cpu", default="max,-smap")
+    ap.add_argument("--cpu", default=None, help="default host under KVM, max,-smap under TCG")
     ap.add_argument("--filter", default=None)
     opts = ap.parse_args()
     opts.build = os.path.abspath(opts.build)
+    opts.cpu = opts.cpu or qemu_serial.default_cpu(opts.accel)
 
     scen = load_scenarios(opts.filter)
     print(f"integration: {qemu_version(opts.qemu)}, accel={opts.accel}, cpu={opts.cpu}, "

@@ -62,14 +62,20 @@ DMESG_BAD = "BUG|WARNING|Oops|Call Trace"
 XEN_MEMTOTAL_KB = 399024
 
 
+def read_cmdline(name, **values):
+    """The command line in dom0/<name>, read by scripts/cmdline.sh as
+    Config.mk and mkdom0.sh read it, with @KEY@ replaced by values[KEY]."""
+    r = subprocess.run(["bash", os.path.join(TOP, "scripts", "cmdline.sh"),
+                        os.path.join(TOP, "dom0", name)] + [f"{k}={v}" for k, v in values.items()],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode:
+        raise RuntimeError(r.stderr.strip() or f"cmdline.sh {name} failed")
+    return r.stdout.strip()
+
+
 def dom0_cmdline():
-    """dom0's kernel command line: the first non-comment line of dom0/cmdline."""
-    with open(os.path.join(TOP, "dom0", "cmdline")) as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith("#"):
-                return line
-    raise RuntimeError("dom0/cmdline holds no command line")
+    """dom0's kernel command line (dom0/cmdline)."""
+    return read_cmdline("cmdline")
 
 
 def wanted_modules():

@@ -11,8 +11,8 @@ data, gzip payload, truncated file) are refused with a message naming the
 problem: as dom0 hv stops with its usual panic and no fault; as a domU the
 domain is not started and the others run on.
 
-Debian's own kernel (linux-image-amd64, fetched once into
-build/dom0-kernel-test) is unpacked and built as dom0 too; the run ends
+Debian's own kernel (build/dom0/vmlinuz, the one Linux dom0 boots, from
+`mkdom0.sh --kernel`) is unpacked and built as dom0 too; the run ends
 when hv enters it, since what the kernel asks of hv next is the dom0
 bring-up's business, not the unpacker's. Its console line gives the time
 the unpacking takes under TCG.
@@ -23,6 +23,7 @@ import struct
 import subprocess
 
 import guest_pv_hv
+from _linux_dom0 import KERNEL as DEBIAN_KERNEL
 from guest_pv_hv import HV_CMDLINE, bad_kernel
 from runner import Scenario
 
@@ -107,7 +108,8 @@ def domu_images(build, sdir):
 
 
 def fetch_debian_kernel(build, sdir):
-    subprocess.run(["bash", os.path.join(TOP, "scripts", "fetch-debian-kernel.sh"), build],
+    """build/dom0/vmlinuz, fetched or brought up to date as dom0's own."""
+    subprocess.run(["bash", os.path.join(TOP, "scripts", "mkdom0.sh"), "--kernel", build],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -151,7 +153,7 @@ SCENARIOS = [
             "frames) and built as dom0",
         cmdline="console=com1 com1=115200,8n1 loglvl=all exit_port=0xf4 dom0_mem=256M",
         prepare=fetch_debian_kernel,
-        modules=[("{build}/dom0-kernel-test/vmlinuz", "earlyprintk=xen console=hvc0")],
+        modules=[(DEBIAN_KERNEL, "earlyprintk=xen console=hvc0")],
         expect=[r"dom0 kernel: bzImage, XZ payload \d+ bytes -> \d+ bytes ELF \(\d+ ms\)",
                 r"domain 0: linux 2\.6 kernel, entry 0xffffffff8\w+, 65536 pages",
                 r"domain 0: starting at 0xffffffff8\w+"],

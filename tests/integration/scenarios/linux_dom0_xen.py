@@ -7,11 +7,10 @@ _linux_dom0.py so hv runs exactly the same one. On Xen, dom0's poweroff
 ends on that line.
 """
 from _guest_pv import XEN_FORBID, XEN_IMAGE, fetch_xen
-from _linux_dom0 import DOM0_MEM_MB, linux_dom0_scenario
+from _linux_dom0 import DOM0_MEM_MB, linux_dom0_scenario, read_cmdline
 
-XEN_CMDLINE = ("console=com1 com1=115200,8n1 "
-               f"dom0_mem={DOM0_MEM_MB}M,max:{DOM0_MEM_MB}M dom0_max_vcpus=1 "
-               "loglvl=all guest_loglvl=all noreboot")
+# The same line `make run-dom0-xen` boots Xen with (Config.mk).
+XEN_CMDLINE = read_cmdline("xen-cmdline", DOM0_MEM=f"{DOM0_MEM_MB}M")
 
 SCENARIOS = [
     linux_dom0_scenario(
