@@ -673,10 +673,14 @@ static bool same_resources(const char *name, const struct sys_info *before,
 		return ok;
 	}
 	ok = ok && before->heap_bytes == after->heap_bytes &&
-	     before->active_timers == after->active_timers;
+	     before->active_timers == after->active_timers &&
+	     before->evtchn_open == after->evtchn_open &&
+	     before->grant_mappings == after->grant_mappings;
 	result(ok, name, "free_pages %lu -> %lu, heap_bytes %lu -> %lu, active_timers %u -> %u, "
-	       "domains %u -> %u", before->free_pages, after->free_pages, before->heap_bytes,
-	       after->heap_bytes, before->active_timers, after->active_timers, before->nr_domains,
+	       "ports %u -> %u, grant maps %u -> %u, domains %u -> %u", before->free_pages,
+	       after->free_pages, before->heap_bytes, after->heap_bytes, before->active_timers,
+	       after->active_timers, before->evtchn_open, after->evtchn_open,
+	       before->grant_mappings, after->grant_mappings, before->nr_domains,
 	       after->nr_domains);
 	return ok;
 }

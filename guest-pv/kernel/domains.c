@@ -414,10 +414,13 @@ void ctlhammer_run(void)
 	before.free_pages += before.heap_cache_pages;
 	after.free_pages += after.heap_cache_pages;
 	printf("guest-pv: ctlhammer: %u domain(s) left; free pages (+ heap cache) %lu -> %lu, "
-	       "heap %lu -> %lu, timers %u -> %u\n", left, before.free_pages, after.free_pages,
-	       before.heap_bytes, after.heap_bytes, before.active_timers, after.active_timers);
+	       "heap %lu -> %lu, timers %u -> %u, ports %u -> %u, grant maps %u -> %u\n", left,
+	       before.free_pages, after.free_pages, before.heap_bytes, after.heap_bytes,
+	       before.active_timers, after.active_timers, before.evtchn_open, after.evtchn_open,
+	       before.grant_mappings, after.grant_mappings);
 	if (left == 1 && after.free_pages == before.free_pages &&
-	    after.heap_bytes == before.heap_bytes && after.active_timers == before.active_timers)
+	    after.heap_bytes == before.heap_bytes && after.active_timers == before.active_timers &&
+	    after.evtchn_open == before.evtchn_open && after.grant_mappings == before.grant_mappings)
 		printf("PASS ctlhammer.no_leak\n");
 	else
 		printf("FAIL ctlhammer.no_leak\n");

@@ -147,7 +147,8 @@ static long hv_sys_info(struct sys_info *s)
 	*s = (struct sys_info){
 		.total_pages = p.total_pages, .free_pages = p.free_pages, .nr_domains = p.nr_domains,
 		.cpu_khz = p.cpu_khz, .hv_counters = true, .heap_bytes = p.heap_bytes,
-		.active_timers = p.active_timers,
+		.active_timers = p.active_timers, .evtchn_open = p.evtchn_open,
+		.grant_mappings = p.grant_mappings,
 	};
 	return 0;
 }

@@ -294,6 +294,8 @@ TEST(domctl, create_getinfo_destroy)
 	CHECK_EQ("domains back", before.nr_domains, after.nr_domains);
 	CHECK_EQ("free pages back", before.free_pages, after.free_pages);
 	CHECK_EQ("heap back", before.heap_bytes, after.heap_bytes);
+	CHECK_EQ("ports back", before.evtchn_open, after.evtchn_open);
+	CHECK_EQ("grant maps back", before.grant_mappings, after.grant_mappings);
 	CHECK_EQ("timers back", before.active_timers, after.active_timers);
 }
 
@@ -867,6 +869,8 @@ TEST(domctl, create_destroy_no_leak)
 	CHECK_RC("physinfo", 0, physinfo(&after));
 	CHECK_EQ("free pages", before.free_pages, after.free_pages);
 	CHECK_EQ("heap bytes", before.heap_bytes, after.heap_bytes);
+	CHECK_EQ("ports back", before.evtchn_open, after.evtchn_open);
+	CHECK_EQ("grant maps back", before.grant_mappings, after.grant_mappings);
 	CHECK_EQ("timers", before.active_timers, after.active_timers);
 	CHECK_EQ("domains", before.nr_domains, after.nr_domains);
 }
@@ -993,6 +997,8 @@ TEST(domctl, gone_when_last_frame_goes)
 	CHECK_RC("physinfo", 0, physinfo(&after));
 	CHECK_EQ("domains counted after the last frame went", before.nr_domains, after.nr_domains);
 	CHECK_EQ("heap after the last frame went", before.heap_bytes, after.heap_bytes);
+	CHECK_EQ("ports back", before.evtchn_open, after.evtchn_open);
+	CHECK_EQ("grant maps back", before.grant_mappings, after.grant_mappings);
 	CHECK_RC("getinfo right after", -XEN_ESRCH, dom_getinfo(dom, &info));
 }
 
@@ -1289,6 +1295,8 @@ TEST(domctl, grant_unmap_after_granter_destroyed)
 	CHECK_EQ("domains back", before.nr_domains, after.nr_domains);
 	CHECK_EQ("free pages back", before.free_pages, after.free_pages);
 	CHECK_EQ("heap back", before.heap_bytes, after.heap_bytes);
+	CHECK_EQ("ports back", before.evtchn_open, after.evtchn_open);
+	CHECK_EQ("grant maps back", before.grant_mappings, after.grant_mappings);
 }
 
 /*
@@ -1348,6 +1356,8 @@ TEST(domctl, grant_table_while_dying)
 	CHECK_EQ("domains back", before.nr_domains, after.nr_domains);
 	CHECK_EQ("free pages back", before.free_pages, after.free_pages);
 	CHECK_EQ("heap back", before.heap_bytes, after.heap_bytes);
+	CHECK_EQ("ports back", before.evtchn_open, after.evtchn_open);
+	CHECK_EQ("grant maps back", before.grant_mappings, after.grant_mappings);
 }
 
 /*

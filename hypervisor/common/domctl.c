@@ -299,9 +299,15 @@ static void physinfo(struct hv_sysctl_physinfo *p)
 	p->total_pages = frames_total_count();
 	p->free_pages = frames_free_count();
 	p->max_mfn = frames_max_mfn();
-	for (uint32_t id = 0; id < DOMID_FIRST_RESERVED; id++)
-		if (domain_by_id((domid_t)id))
-			p->nr_domains++;
+	for (uint32_t id = 0; id < DOMID_FIRST_RESERVED; id++) {
+		struct domain *d = domain_by_id((domid_t)id);
+
+		if (!d)
+			continue;
+		p->nr_domains++;
+		p->evtchn_open += evtchn_open_count(d);
+		p->grant_mappings += grant_mappings_held(d);
+	}
 	p->heap_bytes = heap_bytes_in_use();
 	p->heap_cache_pages = heap_class_pages();
 	p->active_timers = timers_active();

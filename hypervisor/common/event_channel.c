@@ -335,6 +335,15 @@ void evtchn_domain_release(struct domain *d)
 			close_port(d, p);
 }
 
+unsigned int evtchn_open_count(const struct domain *d)
+{
+	unsigned int n = 0;
+
+	for (uint32_t p = 1; p < d->max_evtchns; p++)
+		n += d->evtchn[p].state != ECS_FREE;
+	return n;
+}
+
 long evtchn_alloc_unbound_for(struct domain *d, domid_t remote, uint32_t *port)
 {
 	long p = alloc_port(d, 0);

@@ -83,6 +83,11 @@ static void maptrack_put(struct grant_table *gt, uint32_t handle)
 	gt->maptrack_used--;
 }
 
+unsigned int grant_mappings_held(const struct domain *d)
+{
+	return d->grant_table->maptrack_used;
+}
+
 /* ---- the granter's entry -------------------------------------------------- */
 
 /*

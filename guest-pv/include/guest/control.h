@@ -48,9 +48,11 @@ struct sys_info {
 	uint64_t total_pages, free_pages;
 	uint32_t nr_domains;                    /* dom0 and every domain not yet freed */
 	uint32_t cpu_khz;
-	bool hv_counters;                       /* hv also reports its heap and timers: */
+	bool hv_counters;                       /* hv also reports these: */
 	uint64_t heap_bytes;
 	uint32_t active_timers;
+	uint32_t evtchn_open;                   /* ports open, all domains together */
+	uint32_t grant_mappings;                /* grant maps held, all domains together */
 };
 
 struct ctl_backend {

@@ -10,6 +10,8 @@ struct vcpu;
 int evtchn_domain_init(struct domain *d, unsigned int max_ports);
 /* Close every port of a dying domain (peers go back to waiting). */
 void evtchn_domain_release(struct domain *d);
+/* Ports of d not free (HV_SYSCTL_physinfo, for leak checks). */
+unsigned int evtchn_open_count(const struct domain *d);
 /* An unbound port of d that `remote` may bind (HV_DOMCTL_evtchn_alloc). */
 long evtchn_alloc_unbound_for(struct domain *d, domid_t remote, uint32_t *port);
 /* Raise the port a vCPU bound to `virq` (nothing if unbound). */

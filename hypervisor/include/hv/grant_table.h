@@ -55,6 +55,8 @@ void grant_release_mappings(struct domain *d);
 unsigned int grant_table_idle_frames(const struct domain *d);
 /* The domain is freed, with no frame of its table held by anyone else. */
 void grant_table_free(struct domain *d);
+/* Grant maps d holds of others' (or its own) grants (physinfo, for leak checks). */
+unsigned int grant_mappings_held(const struct domain *d);
 /* Entry `ref` of d's table, or NULL past its end. */
 struct grant_entry_v1 *grant_entry(struct domain *d, grant_ref_t ref);
 struct active_grant *grant_active(struct domain *d, grant_ref_t ref);

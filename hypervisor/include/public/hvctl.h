@@ -19,7 +19,7 @@
 
 #include "xen.h"
 
-#define HVCTL_INTERFACE_VERSION 0x68760001u	/* "hv" 0001 */
+#define HVCTL_INTERFACE_VERSION 0x68760002u	/* "hv" 0002 */
 
 /* ---- domctl ---------------------------------------------------------- */
 
@@ -165,6 +165,8 @@ struct hv_sysctl_physinfo {
 	uint64_t heap_cache_pages;  /* OUT: pages hv's heap keeps for small objects: they
 	                             * never return, so free_pages + this is constant
 	                             * when nothing leaks */
+	uint32_t evtchn_open;       /* OUT: event channels open in all domains (leak checks) */
+	uint32_t grant_mappings;    /* OUT: grant maps held by all domains (leak checks) */
 };
 
 struct hv_sysctl_console {
