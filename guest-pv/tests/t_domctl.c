@@ -1063,6 +1063,18 @@ TEST(domctl, create_limits_applied)
 	q.dom = dom;
 	CHECK_RC("query_size of the domain", 0, HYPERVISOR_grant_table_op(GNTTABOP_query_size, &q, 1));
 	CHECK_EQ("max_nr_frames", 2, q.max_nr_frames);
+	/* dom0 sets up the domain's table for it: 2 frames go, 3 do not. */
+	{
+		uint64_t frames[3];
+		struct gnttab_setup_table st = { .dom = dom, .nr_frames = 3,
+					       .frame_list = (uint64_t)frames };
+
+		CHECK_RC("setup_table(3) for it", 0, HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1));
+		CHECK_EQ("3 frames refused", GNTST_general_error, st.status);
+		st.nr_frames = 2;
+		CHECK_RC("setup_table(2) for it", 0, HYPERVISOR_grant_table_op(GNTTABOP_setup_table, &st, 1));
+		CHECK_EQ("2 frames given", GNTST_okay, st.status);
+	}
 	destroy(dom);
 }
 
