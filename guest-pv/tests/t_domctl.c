@@ -116,6 +116,23 @@ static unsigned int state_of(domid_t dom)
 	return info.state;
 }
 
+/*
+ * Everything a destroyed domain held is back: domains, free frames, hv's
+ * heap, timers, ports and grant maps as they were in `before`.
+ */
+static void machine_back(const struct hv_sysctl_physinfo *before)
+{
+	struct hv_sysctl_physinfo after;
+
+	CHECK_RC("physinfo", 0, physinfo(&after));
+	CHECK_EQ("domains back", before->nr_domains, after.nr_domains);
+	CHECK_EQ("free pages back", before->free_pages, after.free_pages);
+	CHECK_EQ("heap back", before->heap_bytes, after.heap_bytes);
+	CHECK_EQ("timers back", before->active_timers, after.active_timers);
+	CHECK_EQ("ports back", before->evtchn_open, after.evtchn_open);
+	CHECK_EQ("grant maps back", before->grant_mappings, after.grant_mappings);
+}
+
 TEST(domctl, version)
 {
 	struct hv_domctl d = { .cmd = HV_DOMCTL_getinfo, .domain = DOMID_SELF };
@@ -254,7 +271,7 @@ TEST(domctl, create_refusals)
 TEST(domctl, create_getinfo_destroy)
 {
 	struct hv_domctl op = { .cmd = HV_DOMCTL_create };
-	struct hv_sysctl_physinfo before, during, after;
+	struct hv_sysctl_physinfo before, during;
 	struct hv_domctl_info info;
 	static const uint8_t handle[16] = "guest-pv-domctl";
 	domid_t dom;
@@ -290,13 +307,7 @@ TEST(domctl, create_getinfo_destroy)
 	CHECK_RC("destroy", 0, dom_op(dom, HV_DOMCTL_destroy));
 	CHECK_RC("getinfo after destroy", -XEN_ESRCH, dom_getinfo(dom, &info));
 	CHECK_RC("destroy again", -XEN_ESRCH, dom_op(dom, HV_DOMCTL_destroy));
-	CHECK_RC("physinfo", 0, physinfo(&after));
-	CHECK_EQ("domains back", before.nr_domains, after.nr_domains);
-	CHECK_EQ("free pages back", before.free_pages, after.free_pages);
-	CHECK_EQ("heap back", before.heap_bytes, after.heap_bytes);
-	CHECK_EQ("ports back", before.evtchn_open, after.evtchn_open);
-	CHECK_EQ("grant maps back", before.grant_mappings, after.grant_mappings);
-	CHECK_EQ("timers back", before.active_timers, after.active_timers);
+	machine_back(&before);
 }
 
 TEST(domctl, pause_unpause)
@@ -688,6 +699,36 @@ TEST(domctl, max_mem_dom0)
 	CHECK_EQ("max_pages unchanged", before.max_pages, after.max_pages);
 }
 
+/* A domain dying because dom0 maps its frame *frame at *page. 0 if none could be made. */
+static domid_t dying_domain(uint64_t *frame, uint8_t **page)
+{
+	domid_t dom = new_domain(16, 1);
+	long rc;
+
+	if (!dom)
+		return 0;
+	*frame = 0;
+	CHECK_RC("populate 1", 1, dom_populate(dom, frame, 1));
+	*page = foreign_map(dom, *frame, &rc);
+	CHECK_RC("map its frame", 0, rc);
+	if (!*page) {
+		destroy(dom);
+		return 0;
+	}
+	CHECK_RC("destroy", 0, dom_op(dom, HV_DOMCTL_destroy));
+	CHECK_EQ("dying while mapped", HV_DOMSTATE_dying, state_of(dom));
+	return dom;
+}
+
+/* Our last mapping of a dying domain goes: so does the domain. */
+static void let_go(domid_t dom, uint8_t *page)
+{
+	struct hv_domctl_info info;
+
+	CHECK_RC("unmap its frame", 0, foreign_unmap(page));
+	CHECK_RC("getinfo once the last mapping went: gone", -XEN_ESRCH, dom_getinfo(dom, &info));
+}
+
 /*
  * dom0 maps one of a domain's frames, then destroys it: the domain stays,
  * dying, refusing everything but getinfo, sched and destroy, until the
@@ -696,40 +737,29 @@ TEST(domctl, max_mem_dom0)
 TEST(domctl, destroy_while_mapped)
 {
 	struct hv_domctl_info info;
-	uint64_t list[2] = { 0, 1 };
 	uint32_t count = 0;
 	static struct hv_domctl_info all[8];
+	uint64_t frame;
 	uint8_t *page;
 	domid_t dom;
-	long rc;
 
 	DOM0_ONLY();
-	dom = new_domain(16, 1);
+	dom = dying_domain(&frame, &page);
 	if (!dom)
 		return;
-	CHECK_RC("populate 2", 2, dom_populate(dom, list, 2));
-	page = foreign_map(dom, list[1], &rc);
-	CHECK_RC("map a frame of it", 0, rc);
-	if (!page) {
-		destroy(dom);
-		return;
-	}
-	page[100] = 0xab;
-	CHECK_RC("destroy", 0, dom_op(dom, HV_DOMCTL_destroy));
 	CHECK_RC("getinfo while mapped", 0, dom_getinfo(dom, &info));
 	CHECK_EQ("dying", HV_DOMSTATE_dying, info.state);
 	CHECK_EQ("one frame left", 1, info.tot_pages);
-	CHECK_EQ("our frame still readable", 0xab, page[100]);
+	page[100] = 0xab;
+	CHECK_EQ("our frame still ours to use", 0xab, page[100]);
 	CHECK_RC("pause a dying domain", -XEN_EINVAL, dom_op(dom, HV_DOMCTL_pause));
 	CHECK_RC("evtchn_alloc in a dying domain", -XEN_EINVAL, dom_evtchn_alloc(dom, 0, &count));
 	CHECK_RC("destroy again", 0, dom_op(dom, HV_DOMCTL_destroy));
 	CHECK_RC("domain_list", 0, list_domains(dom, ARRAY_SIZE(all), all, &count));
 	CHECK(count >= 1 && all[0].domain == dom && all[0].state == HV_DOMSTATE_dying,
 	      "domain_list does not show domain %u dying", dom);
-	CHECK_RC("unmap", 0, foreign_unmap(page));
-	CHECK_RC("getinfo after the last frame went", -XEN_ESRCH, dom_getinfo(dom, &info));
+	let_go(dom, page);
 }
-
 TEST(domctl, domain_list)
 {
 	static struct hv_domctl_info all[16];
@@ -850,7 +880,7 @@ TEST(domctl, readconsole)
 /* A burst of create/destroy cycles leaves hv as it was. */
 TEST(domctl, create_destroy_no_leak)
 {
-	struct hv_sysctl_physinfo before, after;
+	struct hv_sysctl_physinfo before;
 	uint64_t list[4] = { 0, 1, 2, 3 };
 	uint32_t port;
 
@@ -866,13 +896,7 @@ TEST(domctl, create_destroy_no_leak)
 		CHECK_RC("evtchn_alloc", 0, dom_evtchn_alloc(dom, 0, &port));
 		destroy(dom);
 	}
-	CHECK_RC("physinfo", 0, physinfo(&after));
-	CHECK_EQ("free pages", before.free_pages, after.free_pages);
-	CHECK_EQ("heap bytes", before.heap_bytes, after.heap_bytes);
-	CHECK_EQ("ports back", before.evtchn_open, after.evtchn_open);
-	CHECK_EQ("grant maps back", before.grant_mappings, after.grant_mappings);
-	CHECK_EQ("timers", before.active_timers, after.active_timers);
-	CHECK_EQ("domains", before.nr_domains, after.nr_domains);
+	machine_back(&before);
 }
 
 /* A domU: everything is -EPERM, before even the version or the pointer is looked at. */
@@ -943,27 +967,16 @@ TEST(domctl, create_id_out_of_range)
  */
 TEST(domctl, populate_dying_domain)
 {
-	struct hv_domctl_info info;
-	uint64_t list[2] = { 0, 1 };
+	uint64_t frame, more = 1;
 	uint8_t *page;
 	domid_t dom;
-	long rc;
 
 	DOM0_ONLY();
-	dom = new_domain(16, 1);
+	dom = dying_domain(&frame, &page);
 	if (!dom)
 		return;
-	CHECK_RC("populate 1", 1, dom_populate(dom, list, 1));
-	page = foreign_map(dom, list[0], &rc);
-	CHECK_RC("map its frame", 0, rc);
-	if (!page) {
-		destroy(dom);
-		return;
-	}
-	CHECK_RC("destroy", 0, dom_op(dom, HV_DOMCTL_destroy));
-	CHECK_RC("populate the dying domain", 0, dom_populate(dom, &list[1], 1));
-	CHECK_RC("unmap", 0, foreign_unmap(page));
-	CHECK_RC("getinfo: gone", -XEN_ESRCH, dom_getinfo(dom, &info));
+	CHECK_RC("populate the dying domain", 0, dom_populate(dom, &more, 1));
+	let_go(dom, page);
 }
 
 /*
@@ -973,33 +986,18 @@ TEST(domctl, populate_dying_domain)
  */
 TEST(domctl, gone_when_last_frame_goes)
 {
-	struct hv_sysctl_physinfo before, after;
-	struct hv_domctl_info info;
-	uint64_t list[1] = { 0 };
+	struct hv_sysctl_physinfo before;
+	uint64_t frame;
 	uint8_t *page;
 	domid_t dom;
-	long rc;
 
 	DOM0_ONLY();
 	CHECK_RC("physinfo", 0, physinfo(&before));
-	dom = new_domain(16, 1);
+	dom = dying_domain(&frame, &page);
 	if (!dom)
 		return;
-	CHECK_RC("populate 1", 1, dom_populate(dom, list, 1));
-	page = foreign_map(dom, list[0], &rc);
-	CHECK_RC("map its frame", 0, rc);
-	if (!page) {
-		destroy(dom);
-		return;
-	}
-	CHECK_RC("destroy", 0, dom_op(dom, HV_DOMCTL_destroy));
-	CHECK_RC("unmap", 0, foreign_unmap(page));
-	CHECK_RC("physinfo", 0, physinfo(&after));
-	CHECK_EQ("domains counted after the last frame went", before.nr_domains, after.nr_domains);
-	CHECK_EQ("heap after the last frame went", before.heap_bytes, after.heap_bytes);
-	CHECK_EQ("ports back", before.evtchn_open, after.evtchn_open);
-	CHECK_EQ("grant maps back", before.grant_mappings, after.grant_mappings);
-	CHECK_RC("getinfo right after", -XEN_ESRCH, dom_getinfo(dom, &info));
+	let_go(dom, page);
+	machine_back(&before);
 }
 
 /*
@@ -1229,36 +1227,6 @@ static void fill_frames(domid_t dom, const uint64_t *mfns, unsigned int n, uint8
 	}
 }
 
-/* A domain dying because dom0 maps its frame *frame at *page. 0 if none could be made. */
-static domid_t dying_domain(uint64_t *frame, uint8_t **page)
-{
-	domid_t dom = new_domain(16, 1);
-	long rc;
-
-	if (!dom)
-		return 0;
-	*frame = 0;
-	CHECK_RC("populate 1", 1, dom_populate(dom, frame, 1));
-	*page = foreign_map(dom, *frame, &rc);
-	CHECK_RC("map its frame", 0, rc);
-	if (!*page) {
-		destroy(dom);
-		return 0;
-	}
-	CHECK_RC("destroy", 0, dom_op(dom, HV_DOMCTL_destroy));
-	CHECK_EQ("dying while mapped", HV_DOMSTATE_dying, state_of(dom));
-	return dom;
-}
-
-/* Our last mapping of a dying domain goes: so does the domain. */
-static void let_go(domid_t dom, uint8_t *page)
-{
-	struct hv_domctl_info info;
-
-	CHECK_RC("unmap its frame", 0, foreign_unmap(page));
-	CHECK_RC("getinfo once the last mapping went: gone", -XEN_ESRCH, dom_getinfo(dom, &info));
-}
-
 /*
  * dom0 maps a grant of a domain, then destroys the domain: our mapping
  * keeps it dying, and its grant table lives as long as it does, as on
@@ -1271,7 +1239,7 @@ static void let_go(domid_t dom, uint8_t *page)
 TEST(domctl, grant_unmap_after_granter_destroyed)
 {
 	static uint64_t list[OTHER_PAGES];
-	struct hv_sysctl_physinfo before, after;
+	struct hv_sysctl_physinfo before;
 	struct hv_domctl_info info;
 	uint64_t gt_mfn, frame;
 	grant_handle_t handle = 0;
@@ -1303,12 +1271,7 @@ TEST(domctl, grant_unmap_after_granter_destroyed)
 
 	destroy(other);
 	CHECK_RC("getinfo once our mappings went: gone", -XEN_ESRCH, dom_getinfo(dom, &info));
-	CHECK_RC("physinfo", 0, physinfo(&after));
-	CHECK_EQ("domains back", before.nr_domains, after.nr_domains);
-	CHECK_EQ("free pages back", before.free_pages, after.free_pages);
-	CHECK_EQ("heap back", before.heap_bytes, after.heap_bytes);
-	CHECK_EQ("ports back", before.evtchn_open, after.evtchn_open);
-	CHECK_EQ("grant maps back", before.grant_mappings, after.grant_mappings);
+	machine_back(&before);
 }
 
 /*
@@ -1321,7 +1284,7 @@ TEST(domctl, grant_unmap_after_granter_destroyed)
  */
 TEST(domctl, grant_table_while_dying)
 {
-	struct hv_sysctl_physinfo before, after;
+	struct hv_sysctl_physinfo before;
 	struct gnttab_query_size q = { .status = NO_STATUS };
 	struct gnttab_copy c = { .status = NO_STATUS };
 	uint64_t gt_mfn, frame, frames[2] = { 0, 0 };
@@ -1364,12 +1327,7 @@ TEST(domctl, grant_table_while_dying)
 	CHECK_ST("query_size", GNTST_okay, q.status);
 	CHECK_EQ("nr_frames", 2, q.nr_frames);
 	let_go(dom, page);
-	CHECK_RC("physinfo", 0, physinfo(&after));
-	CHECK_EQ("domains back", before.nr_domains, after.nr_domains);
-	CHECK_EQ("free pages back", before.free_pages, after.free_pages);
-	CHECK_EQ("heap back", before.heap_bytes, after.heap_bytes);
-	CHECK_EQ("ports back", before.evtchn_open, after.evtchn_open);
-	CHECK_EQ("grant maps back", before.grant_mappings, after.grant_mappings);
+	machine_back(&before);
 }
 
 /*
