@@ -173,6 +173,28 @@ TEST(grant_map, map_readonly)
 	end_grants();
 }
 
+/*
+ * GTF_sub_page (a v2 flag) on an entry: mapping it is refused, whatever
+ * the table's version (Xen 4.17 does so for v1 too): only a copy may use
+ * a sub-page grant.
+ */
+TEST(grant_map, sub_page_grant_not_mapped)
+{
+	grant_handle_t handle = 0;
+	int16_t st;
+
+	NEED_TABLE();
+	grant_page(REF_A, granted[0], SELF, GTF_permit_access | GTF_sub_page);
+	vacate(host[0]);
+	st = map_one(REF_A, (uint64_t)host[0], GNTMAP_host_map | GNTMAP_readonly, SELF, &handle, NULL);
+	CHECK_ST("map an entry with GTF_sub_page", GNTST_general_error, st);
+	if (st == GNTST_okay)
+		CHECK_ST("unmap", GNTST_okay, unmap_one((uint64_t)host[0], 0, handle));
+	CHECK_EQ("its flags untouched", GTF_permit_access | GTF_sub_page, gt[REF_A].flags);
+	CHECK_RC("restore the host VA", 0, restore_va(host[0]));
+	end_grants();
+}
+
 TEST(grant_map, readonly_grant_never_writable)
 {
 	grant_handle_t handle = 0;
