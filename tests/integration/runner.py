@@ -132,12 +132,19 @@ def run_one(opts, sc):
     exp_pos = 0        # where in the text the search for it starts
     step_i = 0
     step_pos = 0
+    scanned = 0        # forbidden output was looked for up to here
 
     def progress(out, send):
         """Match expectations in order, type each step's text when its
-        pattern shows; true once `end` shows with everything else met."""
-        nonlocal exp_i, exp_pos, step_i, step_pos
+        pattern shows; true once `end` shows with everything else met, or
+        as soon as forbidden output shows (the run has failed: why wait
+        for its timeout)."""
+        nonlocal exp_i, exp_pos, step_i, step_pos, scanned
         text = out.decode(errors="replace")
+        # Patterns span at most a few lines: look again a little before.
+        if any(f.search(text, max(0, scanned - 512)) for f in forbid):
+            return True
+        scanned = len(text)
         while exp_i < len(expect):
             m = expect[exp_i].search(text, exp_pos)
             if not m:
