@@ -141,10 +141,15 @@ def run_one(opts, sc):
         for its timeout)."""
         nonlocal exp_i, exp_pos, step_i, step_pos, scanned
         text = out.decode(errors="replace")
-        # Patterns span at most a few lines: look again a little before.
-        if any(f.search(text, max(0, scanned - 512)) for f in forbid):
-            return True
-        scanned = len(text)
+        # Patterns span at most a few lines: look again a little before;
+        # stop once the offending line is whole, for the report.
+        start, scanned = max(0, scanned - 512), len(text)
+        for f in forbid:
+            m = f.search(text, start)
+            if m and "\n" in text[m.end():]:
+                return True
+            if m:
+                scanned = min(scanned, m.start())   # see it again once whole
         while exp_i < len(expect):
             m = expect[exp_i].search(text, exp_pos)
             if not m:
