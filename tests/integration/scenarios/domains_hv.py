@@ -3,7 +3,9 @@
 - two domains ping-pong over an interdomain event channel (dom0 binds the
   port domain 1 offered it, they bounce 1000 events);
 - two busy domains with weights 2:1 get about 2:1 of the CPU;
-- a capped busy domain gets no more than its cap.
+- a capped busy domain gets no more than its cap;
+- a domU with two vCPUs pulls a GDT entry from under its other vCPU's
+  return to user mode: hv's iretq faults, and the fault is the guest's.
 
 CPU shares are read from hv's per-domain report at power-off
 ("sched: domain N ran S s"), after dom0 slept on its timer. Those two
@@ -49,6 +51,16 @@ def share_check(dom, total_s, max_share):
     return check
 
 
+def all_present(*patterns):
+    """Each regex must appear, in any order (for domains whose lines interleave)."""
+    def check(text):
+        for p in patterns:
+            if not re.search(p, text):
+                return f"missing expected output {p!r}"
+        return None
+    return check
+
+
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 
 SCENARIOS = [
@@ -84,6 +96,33 @@ SCENARIOS = [
         forbid=[r"BREACH", r"SUCCEEDED", r"CHANGED", r"crashed", r"SETUP FAILED", r"PANIC"],
         exit=0,
         timeout=120,
+    ),
+    Scenario(
+        name="domains_gdt_pulled_under_return",
+        doc="a domU's second vCPU makes its first vCPU's user code descriptor not present while "
+            "that vCPU is switched out in user mode on it, so hv's own iretq back to it faults: "
+            "the fault is the guest's (#NP delivered to its handler, as on Xen; with no handler "
+            "the domain alone crashes), never a fatal trap in hv; dom0 runs on",
+        cmdline=HV_CMDLINE + " domu=1:vcpus=2 domu=2:vcpus=2",
+        modules=[(GUEST, "mode=sleep ms=3000"), (GUEST, "mode=gdt_race"),
+                 (GUEST, "mode=gdt_race handler=0")],
+        # The two domUs interleave: each one's facts are checked in any order.
+        expect=[r"guest-pv: sleep: woke up", r"domain 0 shut down: poweroff"],
+        check=all_present(
+            r"\(d1\) guest-pv: gdt_race: vCPU 1 made GDT entry 2 not present under vCPU 0 "
+            r"\(rc 0\)",
+            r"d1v0: the return to 0013:0000000000400\w+ faulted \(vector 11, error code "
+            r"0x10\): passed to the guest",
+            r"\(d1\) guest-pv: gdt_race: vector 11, error code 0x10 at 0013:400\w+: the "
+            r"faulting return was delivered as #NP at the user context",
+            r"domain 1 shut down: poweroff",
+            r"\(d2\) guest-pv: gdt_race: vCPU 1 made GDT entry 2 not present under vCPU 0 "
+            r"\(rc 0\)",
+            r"d2v0: the return to 0013:0000000000400\w+ faulted \(vector 11",
+            r"domain 2 crashed: unhandled exception 11 \(error code 0x10\) with no handler"),
+        forbid=[r"WRONG", r"domain [01] crashed", r"PANIC"],
+        exit=0,
+        timeout=90,
     ),
     Scenario(
         name="domains_interdomain_ping_pong",
