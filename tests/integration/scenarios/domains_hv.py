@@ -5,7 +5,9 @@
 - two busy domains with weights 2:1 get about 2:1 of the CPU;
 - a capped busy domain gets no more than its cap;
 - a domU with two vCPUs pulls a GDT entry from under its other vCPU's
-  return to user mode: hv's iretq faults, and the fault is the guest's.
+  return to user mode: hv's iretq faults, and the fault is the guest's;
+- a domU's huge mmu_update/mmuext_op/set_trap_table calls do not keep
+  a sleeping dom0 from waking on time.
 
 CPU shares are read from hv's per-domain report at power-off
 ("sched: domain N ran S s"), after dom0 slept on its timer. Those two
@@ -62,6 +64,30 @@ def all_present(*patterns):
 
 
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
+
+WORST_LATE = re.compile(r"guest-pv: sleep: woke up \d+ times?, at worst (\d+) us late")
+
+
+def woke_on_time(max_late_us):
+    """dom0's mode=sleep woke, at worst, no later than max_late_us."""
+    def check(text):
+        m = WORST_LATE.search(text)
+        if not m:
+            return "no wake-up report from dom0's mode=sleep"
+        if int(m.group(1)) > max_late_us:
+            return f"dom0 woke up to {int(m.group(1)) / 1000:.1f} ms late (allowed {max_late_us / 1000} ms)"
+        return None
+    return check
+
+
+def all_checks(*checks):
+    def check(text):
+        for c in checks:
+            why = c(text)
+            if why:
+                return why
+        return None
+    return check
 
 SCENARIOS = [
     Scenario(
@@ -123,6 +149,27 @@ SCENARIOS = [
         forbid=[r"WRONG", r"domain [01] crashed", r"PANIC"],
         exit=0,
         timeout=90,
+    ),
+    Scenario(
+        name="domains_long_batches_preempted",
+        doc="a domU issues mmu_update, mmuext_op and set_trap_table calls of millions of "
+            "requests (arrays of one aliased frame) back to back; hv continues them in slices, "
+            "so dom0, sleeping 200 ms ten times, wakes on time, and every call still completes "
+            "with done counting every request",
+        cmdline=HV_CMDLINE + " domu=1",
+        modules=[(GUEST, "mode=sleep ms=200 times=10"), (GUEST, "mode=batch_hammer chunks=32")],
+        expect=[r"guest-pv: sleep: woke up 10 times", r"domain 0 shut down: poweroff"],
+        forbid=[r"WRONG", r"crashed"],
+        check=all_checks(
+            all_present(r"\(d1\) guest-pv: batch_hammer: mmu_update of (\d+): rc 0, done \1,",
+                        r"\(d1\) guest-pv: batch_hammer: mmuext_op of (\d+): rc 0, done \1,",
+                        r"\(d1\) guest-pv: batch_hammer: set_trap_table of \d+: rc 0,"),
+            # One scheduler tick is 10 ms; unpreempted, each call takes 0.3-1 s.
+            woke_on_time(20000)),
+        # Virtual time: lateness is measured in instructions, not in host load.
+        qemu_args=ICOUNT,
+        exit=0,
+        timeout=120,
     ),
     Scenario(
         name="domains_interdomain_ping_pong",
