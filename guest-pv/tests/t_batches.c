@@ -1,6 +1,6 @@
 /*
  * Long batches (pv-abi.md §1.1, continuations): mmu_update, mmuext_op
- * and a multicall of hundreds of thousands of requests, and a trap table
+ * and a multicall of 65536 requests or more each, and a trap table
  * of as many entries, each array backed by a single frame that an
  * aliased region shows at every page (so a guest can ask this of any
  * hypervisor for the cost of five frames). A hypervisor may stop such a
