@@ -12,6 +12,10 @@
  *   mode=idle    block forever
  *   mode=ping, pong, spin, sleep, hammer, ctlhammer: runs with several domains, and
  *   mode=echo: console input (kernel/domains.c)
+ *   mode=gdt_race: a domU with two vCPUs pulls a GDT entry from under the
+ *   hypervisor's return to user mode (kernel/gdt_race.c)
+ *   mode=batch_hammer: a domU issuing the longest batches it can, forever
+ *   (kernel/batch_hammer.c)
  *   mode=control, peer, churn, watch: guest-pv as dom0's toolstack,
  *   building and destroying other domains (kernel/control.c), on hv or
  *   (control and peer, target=xen) on Xen 4.17; mode=bench_domu and
@@ -163,6 +167,10 @@ void __noreturn guest_start(const struct start_info *si)
 		ctlhammer_run();
 	} else if (!strcmp(mode, "echo")) {
 		echo_run();
+	} else if (!strcmp(mode, "batch_hammer")) {
+		batch_hammer_run();
+	} else if (!strcmp(mode, "gdt_race")) {
+		gdt_race_run();
 	} else if (!strcmp(mode, "attack")) {
 		attack_run();
 	} else if (!strcmp(mode, "guard")) {

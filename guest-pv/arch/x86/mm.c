@@ -253,3 +253,66 @@ uint64_t foreign_frame(void)
 	}
 	return 0;
 }
+
+/* Fill a handed-out pool frame with `n` copies of `val` from entry `first`. */
+static long frame_fill(uint64_t mfn, unsigned int first, unsigned int n, uint64_t val)
+{
+	volatile uint64_t *v;
+	long rc = frame_map_rw(mfn);
+
+	if (rc)
+		return rc;
+	v = frame_home(mfn);
+	for (unsigned int i = first; i < first + n; i++)
+		v[i] = val;
+	return frame_unmap(mfn);
+}
+
+long alias_region_map(struct alias_region *r, unsigned int slot, uint64_t data,
+		      unsigned int chunks, uint64_t tail)
+{
+	const uint64_t table = PTE_P | PTE_RW | PTE_US | PTE_A;
+	long rc;
+
+	memset(r, 0, sizeof(*r));
+	if (!chunks || chunks > 511 || slot >= 512 || (slot >= 256 && slot < 272))
+		return -1;
+	r->slot = slot;
+	r->l3 = frame_alloc();
+	r->l2 = frame_alloc();
+	r->l1 = frame_alloc();
+	if (tail)
+		r->l1_tail = frame_alloc();
+	if (!r->l3 || !r->l2 || !r->l1 || (tail && !r->l1_tail))
+		return -1;
+	/* Plain frames filled first, then typed in one pin of the L3. */
+	if ((rc = frame_fill(r->l1, 0, 512, pte_make(data, PTE_RO_FLAGS))) ||
+	    (tail && (rc = frame_fill(r->l1_tail, 0, 1, pte_make(tail, PTE_RO_FLAGS)))) ||
+	    (rc = frame_fill(r->l2, 0, chunks, pte_make(r->l1, table))) ||
+	    (tail && (rc = frame_fill(r->l2, chunks, 1, pte_make(r->l1_tail, table)))) ||
+	    (rc = frame_fill(r->l3, 0, 1, pte_make(r->l2, table))) ||
+	    (rc = pin_table(3, r->l3)))
+		return rc;
+	r->pinned = true;
+	rc = mmu_write((cr3_mfn() << PAGE_SHIFT) + slot * 8, pte_make(r->l3, table));
+	if (rc)
+		return rc;
+	r->linked = true;
+	r->va = (uint64_t)((int64_t)((uint64_t)slot << 39 << 16) >> 16);
+	return 0;
+}
+
+bool alias_region_unmap(struct alias_region *r)
+{
+	bool ok = true;
+
+	if (r->linked && mmu_write((cr3_mfn() << PAGE_SHIFT) + r->slot * 8, 0))
+		ok = false;
+	if (r->pinned && unpin_table(r->l3))
+		ok = false;
+	for (uint64_t *f = &r->l3; f <= &r->l1_tail; f++)
+		if (*f && !frame_free(*f))
+			ok = false;
+	memset(r, 0, sizeof(*r));
+	return ok;
+}

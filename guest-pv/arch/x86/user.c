@@ -15,7 +15,7 @@ extern char user_page_start[], user_page_end[];
 extern char event_callback_entry[], failsafe_callback_entry[], syscall_callback_entry[];
 extern char trap_entry_128[];
 
-void user_enter(uint64_t rip, uint64_t rsp, uint64_t arg, uint64_t rflags);
+void user_enter(uint64_t rip, uint64_t rsp, uint64_t arg, uint64_t rflags, uint64_t cs);
 void __noreturn user_leave(void);
 
 /* The kernel stack the hypervisor switches to on every entry from user mode. */
@@ -127,10 +127,15 @@ bool user_space_destroy(struct user_space *us)
 
 void user_run(const void *prog, uint64_t arg, uint64_t rflags, struct user_run *r)
 {
+	user_run_cs(prog, arg, rflags, FLAT_USER_CS, r);
+}
+
+void user_run_cs(const void *prog, uint64_t arg, uint64_t rflags, uint64_t cs, struct user_run *r)
+{
 	memset(r, 0, sizeof(*r));
 	r->how = USER_RUNNING;
 	current_run = r;
-	user_enter(user_va(prog), USER_STACK_TOP, arg, rflags);
+	user_enter(user_va(prog), USER_STACK_TOP, arg, rflags, cs);
 	current_run = NULL;
 	/* The suite runs with events masked, whatever user mode left. */
 	if (vcpu0)

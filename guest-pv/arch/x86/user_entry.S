@@ -7,12 +7,14 @@
 
 	.text
 /*
- * void user_enter(uint64_t rip, uint64_t rsp, uint64_t arg, uint64_t rflags)
+ * void user_enter(uint64_t rip, uint64_t rsp, uint64_t arg, uint64_t rflags,
+ *                 uint64_t cs)
  *
  * Saves the callee-saved registers and the stack pointer, then returns
- * "to" user mode: an iret frame with CS FLAT_USER_CS (RPL 3) makes the
- * hypervisor switch to the user page tables. The run comes back through
- * user_leave(), on the kernel stack given to stack_switch.
+ * "to" user mode: an iret frame with a user CS (RPL 3: FLAT_USER_CS, or a
+ * code selector of our own GDT) makes the hypervisor switch to the user
+ * page tables. The run comes back through user_leave(), on the kernel
+ * stack given to stack_switch.
  */
 	.globl user_enter
 user_enter:
@@ -26,7 +28,7 @@ user_enter:
 	push	$FLAT_USER_SS
 	push	%rsi			/* rsp */
 	push	%rcx			/* rflags */
-	push	$FLAT_USER_CS
+	push	%r8			/* cs */
 	push	%rdi			/* rip */
 	mov	%rdx, %rdi		/* the program's argument */
 	/* Nothing of the kernel's registers reaches user mode. */
@@ -109,6 +111,13 @@ user_prog_echo:
 	jne	1f
 	mov	$1, %esi
 1:	user_exit
+
+/* *(uint64_t *)arg = 1, then spin until something else ends the run. */
+	.globl user_prog_mark_spin
+user_prog_mark_spin:
+	movq	$1, (%rdi)
+1:	pause
+	jmp	1b
 
 /* exit(*(uint64_t *)arg) */
 	.globl user_prog_read

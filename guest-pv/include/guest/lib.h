@@ -62,6 +62,10 @@ void hammer_run(void);
 uint64_t now_ns(void);
 void ctlhammer_run(void);
 void echo_run(void);
+/* Huge mmu_update/mmuext_op/set_trap_table calls, forever (kernel/batch_hammer.c). */
+void __noreturn batch_hammer_run(void);
+/* A domU's second vCPU changes the GDT under its first (kernel/gdt_race.c). */
+void gdt_race_run(void);
 /* Isolation: a domU attacking, dom0 guarding its memory (kernel/attack.c). */
 void attack_run(void);
 void guard_run(void);

@@ -100,6 +100,25 @@ unsigned int frames_in_use(void);
 uint64_t frame_alloc_l4_copy(uint64_t hv_slot_fill);
 
 /*
+ * A large read-only region whose pages all show one frame: `chunks`
+ * 2 MiB chunks of `data` (at most 511) from the start of L4 slot `slot`
+ * of the running tables, then, if `tail` is not 0, one page of `tail`.
+ * Four pool frames hold the tables (L3, L2, one L1 linked `chunks`
+ * times, the tail's L1). A guest can so hand the hypervisor a request
+ * array of any length backed by a single frame.
+ */
+struct alias_region {
+	unsigned int slot;
+	bool pinned, linked;
+	uint64_t va;                        /* where the region starts */
+	uint64_t l3, l2, l1, l1_tail;       /* keep in this order */
+};
+long alias_region_map(struct alias_region *r, unsigned int slot, uint64_t data,
+		      unsigned int chunks, uint64_t tail);
+/* Unlink and give the table frames back; false if one stayed typed. */
+bool alias_region_unmap(struct alias_region *r);
+
+/*
  * A RAM frame that is certainly not ours (from the host memory map and
  * the M2P), or 0 if none was found. Only the initial domain can ask.
  */

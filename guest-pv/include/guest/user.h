@@ -74,6 +74,8 @@ uint64_t user_va(const void *prog);
  * events are unmasked while in user mode). Fills *r.
  */
 void user_run(const void *prog, uint64_t arg, uint64_t rflags, struct user_run *r);
+/* The same on another user code selector (RPL 3), e.g. one of our own GDT. */
+void user_run_cs(const void *prog, uint64_t arg, uint64_t rflags, uint64_t cs, struct user_run *r);
 
 /* Register the syscall callback: mask events on entry or not; address 0 if none. */
 long user_syscall_callback(bool mask_events, bool none);
@@ -85,7 +87,8 @@ bool user_trap(struct trap_frame *f);
 /* The user programs (arch/x86/user_entry.S), all in the one user page. */
 extern const char user_prog_exit[], user_prog_exit_syscall[], user_prog_echo[],
 	user_prog_read[], user_prog_write[], user_prog_priv[], user_prog_priv_insn[],
-	user_prog_int80[], user_prog_int3[], user_prog_segs[], user_prog_loop[];
+	user_prog_int80[], user_prog_int3[], user_prog_segs[], user_prog_loop[],
+	user_prog_mark_spin[];
 
 #endif /* __ASSEMBLY__ */
 #endif /* GUEST_USER_H */

@@ -63,6 +63,15 @@ trap_common:
 restore_all:
 	RESTORE_ALL
 	add	$8, %rsp		/* error code and vector */
+/*
+ * Returning to a guest, this iretq loads what the guest chose: CS and SS
+ * from its own GDT, which it may change between hv's check and here (a
+ * second vCPU's update_descriptor). A fault on it is the guest's, not
+ * hv's: do_trap recognises this address and hands the fault to the guest
+ * (pv_exit_fault), its general registers being those just restored.
+ */
+	.globl iret_to_guest
+iret_to_guest:
 	iretq
 
 /* enter_guest(frame): load a prepared struct cpu_regs and return to it. */

@@ -113,6 +113,17 @@ void do_trap(struct cpu_regs *regs)
 		pv_trap(regs);
 		return;
 	}
+	/*
+	 * The iretq back to a guest faulted on a selector of the guest's
+	 * (entry.S, iret_to_guest): the fault is the guest's, and hv goes on.
+	 * Only the faults a selector can raise there, and only on the way to
+	 * ring 3 from the guest frame at the top of the guest stack; anything
+	 * else at that instruction is hv's own bug.
+	 */
+	if (regs->rip == (uintptr_t)iret_to_guest &&
+	    (vec == TRAP_NP || vec == TRAP_SS || vec == TRAP_GP) && current &&
+	    regs->rsp == (uintptr_t)&guest_regs()->rip && (guest_regs()->cs & 3) == 3)
+		pv_exit_fault(regs);
 	/* A fault hv expects (guest memory access): resume at its fixup. */
 	if ((vec == TRAP_PF || vec == TRAP_GP) && fixup_exception(&regs->rip))
 		return;

@@ -3,7 +3,11 @@
 - two domains ping-pong over an interdomain event channel (dom0 binds the
   port domain 1 offered it, they bounce 1000 events);
 - two busy domains with weights 2:1 get about 2:1 of the CPU;
-- a capped busy domain gets no more than its cap.
+- a capped busy domain gets no more than its cap;
+- a domU with two vCPUs pulls a GDT entry from under its other vCPU's
+  return to user mode: hv's iretq faults, and the fault is the guest's;
+- a domU's huge mmu_update/mmuext_op/set_trap_table calls do not keep
+  a sleeping dom0 from waking on time.
 
 CPU shares are read from hv's per-domain report at power-off
 ("sched: domain N ran S s"), after dom0 slept on its timer. Those two
@@ -12,7 +16,7 @@ the shares.
 """
 import re
 
-from _guest_pv import GUEST
+from _guest_pv import GUEST, all_checks
 from runner import Scenario
 
 HV_CMDLINE = "console=com1 com1=115200,8n1 loglvl=info exit_port=0xf4 dom0_mem=32M"
@@ -49,6 +53,16 @@ def share_check(dom, total_s, max_share):
     return check
 
 
+def all_present(*patterns):
+    """Each regex must appear, in any order (for domains whose lines interleave)."""
+    def check(text):
+        for p in patterns:
+            if not re.search(p, text):
+                return f"missing expected output {p!r}"
+        return None
+    return check
+
+
 ICOUNT = ["-icount", "shift=0,align=off,sleep=off"]
 
 
@@ -62,6 +76,22 @@ def hammers_check(text):
     if t.get(2, 0) < 0.2 and "domain 2 crashed" not in text:
         return f"domain 2 (hammer all=1) neither ran nor crashed: CPU times {t}"
     return None
+
+
+WORST_LATE = re.compile(r"guest-pv: sleep: woke up \d+ times?, at worst (\d+) us late")
+
+
+def woke_on_time(max_late_us):
+    """dom0's mode=sleep woke, at worst, no later than max_late_us."""
+    def check(text):
+        m = WORST_LATE.search(text)
+        if not m:
+            return "no wake-up report from dom0's mode=sleep"
+        if int(m.group(1)) > max_late_us:
+            return f"dom0 woke up to {int(m.group(1)) / 1000:.1f} ms late (allowed {max_late_us / 1000} ms)"
+        return None
+    return check
+
 
 SCENARIOS = [
     Scenario(
@@ -93,6 +123,54 @@ SCENARIOS = [
                 r"guest-pv: guard: 256 pages intact",
                 r"domain 0 shut down: poweroff"],
         forbid=[r"BREACH", r"SUCCEEDED", r"CHANGED", r"crashed", r"SETUP FAILED", r"PANIC"],
+        exit=0,
+        timeout=120,
+    ),
+    Scenario(
+        name="domains_gdt_pulled_under_return",
+        doc="a domU's second vCPU makes its first vCPU's user code descriptor not present while "
+            "that vCPU is switched out in user mode on it, so hv's own iretq back to it faults: "
+            "the fault is the guest's (#NP delivered to its handler, as on Xen; with no handler "
+            "the domain alone crashes), never a fatal trap in hv; dom0 runs on",
+        cmdline=HV_CMDLINE + " domu=1:vcpus=2 domu=2:vcpus=2",
+        modules=[(GUEST, "mode=sleep ms=3000"), (GUEST, "mode=gdt_race"),
+                 (GUEST, "mode=gdt_race handler=0")],
+        # The two domUs interleave: each one's facts are checked in any order.
+        expect=[r"guest-pv: sleep: woke up", r"domain 0 shut down: poweroff"],
+        check=all_present(
+            r"\(d1\) guest-pv: gdt_race: vCPU 1 made GDT entry 2 not present under vCPU 0 "
+            r"\(rc 0\)",
+            r"d1v0: the return to 0013:0000000000400\w+ faulted \(vector 11, error code "
+            r"0x10\): passed to the guest",
+            r"\(d1\) guest-pv: gdt_race: vector 11, error code 0x10 at 0013:400\w+: the "
+            r"faulting return was delivered as #NP at the user context",
+            r"domain 1 shut down: poweroff",
+            r"\(d2\) guest-pv: gdt_race: vCPU 1 made GDT entry 2 not present under vCPU 0 "
+            r"\(rc 0\)",
+            r"d2v0: the return to 0013:0000000000400\w+ faulted \(vector 11",
+            r"domain 2 crashed: unhandled exception 11 \(error code 0x10\) with no handler"),
+        forbid=[r"WRONG", r"domain [01] crashed", r"PANIC"],
+        exit=0,
+        timeout=90,
+    ),
+    Scenario(
+        name="domains_long_batches_preempted",
+        doc="a domU issues mmu_update, mmuext_op and set_trap_table calls of millions of "
+            "requests (arrays of one aliased frame) back to back; hv continues them in slices, "
+            "so dom0, sleeping 200 ms ten times, wakes on time, and every call still completes "
+            "with done counting every request",
+        cmdline=HV_CMDLINE + " domu=1",
+        modules=[(GUEST, "mode=sleep ms=200 times=10"), (GUEST, "mode=batch_hammer chunks=32")],
+        expect=[r"guest-pv: sleep: woke up 10 times", r"domain 0 shut down: poweroff"],
+        forbid=[r"WRONG", r"crashed"],
+        check=all_checks(
+            all_present(r"\(d1\) guest-pv: batch_hammer: mmu_update of (\d+): rc 0, done \1,",
+                        r"\(d1\) guest-pv: batch_hammer: mmuext_op of (\d+): rc 0, done \1,",
+                        r"\(d1\) guest-pv: batch_hammer: set_trap_table of \d+: rc 0,"),
+            # One scheduler tick is 10 ms; unpreempted, each call takes 0.3-1 s.
+            woke_on_time(20000)),
+        # Virtual time: lateness is measured in instructions, not in host load.
+        qemu_args=ICOUNT,
         exit=0,
         timeout=120,
     ),

@@ -124,7 +124,7 @@ struct build_args {
 	bool privileged;
 	const struct boot_module *kernel, *initrd;
 	uint64_t nr_pages, max_pages;
-	unsigned int weight, cap;
+	unsigned int max_vcpus, weight, cap;
 };
 
 /* Frames hv could hand out: the heap's small-object pages never come back, so count them in. */
@@ -161,7 +161,8 @@ static struct domain *build_one(const struct build_args *a, struct pvb_build *b,
 	}
 	free_before = frames_available();
 	d = domain_create(a->id, &(struct domain_config){
-		.privileged = a->privileged, .max_vcpus = 1, .max_pages = a->max_pages });
+		.privileged = a->privileged, .max_vcpus = a->max_vcpus,
+		.max_pages = a->max_pages });
 	if (!d) {
 		pr_err("%s: out of memory for the domain\n", a->who);
 		return NULL;
@@ -211,17 +212,19 @@ static struct domain *build_pv_domain(const struct build_args *a)
 }
 
 /*
- * domu=<module>[:mem=<size>][:weight=<n>][:cap=<percent>] (hv's own,
- * repeatable): boot module <module> becomes an unprivileged PV domain
- * started with dom0 (like Xen's dom0less), e.g. to test interdomain
- * channels before a toolstack exists. Defaults: 32 MiB, weight 256.
+ * domu=<module>[:mem=<size>][:weight=<n>][:cap=<percent>][:vcpus=<n>]
+ * (hv's own, repeatable): boot module <module> becomes an unprivileged PV
+ * domain started with dom0 (like Xen's dom0less), e.g. to test
+ * interdomain channels before a toolstack exists. Defaults: 32 MiB,
+ * weight 256, one vCPU. vCPU 0 starts; the others wait, as on Xen, for
+ * the guest's VCPUOP_initialise and VCPUOP_up.
  */
 #define MAX_BOOT_DOMUS 8
 
 struct domu_spec {
 	unsigned int module;
 	uint64_t mem;
-	unsigned int weight, cap;
+	unsigned int weight, cap, vcpus;
 };
 
 static struct domu_spec domu_specs[MAX_BOOT_DOMUS];
@@ -229,7 +232,7 @@ static unsigned int nr_domu_specs;
 
 static int parse_domu(const char *s)
 {
-	struct domu_spec d = { .mem = 32 * MIB, .weight = 256 };
+	struct domu_spec d = { .mem = 32 * MIB, .weight = 256, .vcpus = 1 };
 	uint64_t v;
 	size_t n = parse_u64(s, &v);
 
@@ -254,6 +257,8 @@ static int parse_domu(const char *s)
 			d.weight = (unsigned int)v;
 		else if (!strncmp(s, ":cap=", 5) && v <= 100)
 			d.cap = (unsigned int)v;
+		else if (!strncmp(s, ":vcpus=", 7) && v > 0 && v <= MAX_VIRT_CPUS)
+			d.vcpus = (unsigned int)v;
 		else
 			return -EINVAL;
 		s = val + n;
@@ -284,6 +289,7 @@ struct domain *dom0_build(const struct boot_info *bi)
 		.id = 0,
 		.privileged = true,
 		.kernel = &k.module,
+		.max_vcpus = 1,
 		.initrd = bi->nr_modules > 1 && !is_domu_module(1) ? &bi->modules[1] : NULL,
 		.weight = 256,
 	};
@@ -315,6 +321,7 @@ void domus_build(const struct boot_info *bi)
 			.kernel = &k.module,
 			.nr_pages = s->mem >> PAGE_SHIFT,
 			.max_pages = s->mem >> PAGE_SHIFT,
+			.max_vcpus = s->vcpus,
 			.weight = s->weight,
 			.cap = s->cap,
 		};

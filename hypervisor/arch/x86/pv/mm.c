@@ -18,6 +18,7 @@
 #include <hv/m2p.h>
 #include <hv/mm.h>
 #include <hv/page_types.h>
+#include <hv/sched.h>
 #include <public/hvctl.h>
 #include <public/xen.h>
 #include <asm/page.h>
@@ -215,6 +216,14 @@ long do_mmu_update(uint64_t reqs, unsigned int count, uint64_t pdone, unsigned i
 	for (i = 0; !rc && i < count; i++) {
 		struct mmu_update req;
 
+		/*
+		 * A long batch gives the CPU back when the slice is up (Xen's
+		 * protocol): `done` so far goes out now, and the call continues
+		 * with the rest, flagged MMU_UPDATE_PREEMPTED so that it adds on.
+		 * Reading the clock costs about what a request does: every 64.
+		 */
+		if (i && !(i % 64) && hypercall_preempt_check())
+			break;
 		if (copy_from_guest(&req, reqs + (uint64_t)i * sizeof(req), sizeof(req))) {
 			rc = -EFAULT;
 			break;
@@ -246,6 +255,10 @@ long do_mmu_update(uint64_t reqs, unsigned int count, uint64_t pdone, unsigned i
 	done += i;
 	if (pdone)
 		(void)copy_to_guest(pdone, &done, sizeof(done));
+	if (!rc && i < count)
+		return hypercall_continuation(__HYPERVISOR_mmu_update,
+					      reqs + (uint64_t)i * sizeof(struct mmu_update),
+					      (count - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom, 0);
 	return rc;
 }
 
@@ -412,6 +425,9 @@ long do_mmuext_op(uint64_t ops, unsigned int count, uint64_t pdone, unsigned int
 	for (i = 0; i < count; i++) {
 		struct mmuext_op op;
 
+		/* As mmu_update: continue with the rest once the slice is up. */
+		if (i && !(i % 64) && hypercall_preempt_check())
+			break;
 		if (copy_from_guest(&op, ops + (uint64_t)i * sizeof(op), sizeof(op))) {
 			rc = -EFAULT;
 			break;
@@ -423,5 +439,9 @@ long do_mmuext_op(uint64_t ops, unsigned int count, uint64_t pdone, unsigned int
 	done += i;
 	if (pdone)
 		(void)copy_to_guest(pdone, &done, sizeof(done));
+	if (!rc && i < count)
+		return hypercall_continuation(__HYPERVISOR_mmuext_op,
+					      ops + (uint64_t)i * sizeof(struct mmuext_op),
+					      (count - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom, 0);
 	return rc;
 }

@@ -266,6 +266,43 @@ void pv_trap(struct cpu_regs *regs)
 	pv_check_events(regs);
 }
 
+/*
+ * The iretq that returns to the guest faulted (do_trap saw it at
+ * iret_to_guest). pv_iret checked the selectors when the guest asked for
+ * them, but the guest's GDT can change before the vCPU next runs: another
+ * of its vCPUs may make the descriptor not present with update_descriptor.
+ * The CPU has the last word, and hv must not die of it. As on Xen, the
+ * fault is the guest's: it is delivered as if the guest had taken it in
+ * the context hv was returning to (#NP, #SS or #GP with the selector as
+ * error code), through its trap table; a guest with no handler for it is
+ * crashed, and the other domains run on. Nothing is emulated: the
+ * instruction at that RIP never ran.
+ *
+ * `fault` lies on the guest stack just below the guest's frame and
+ * overlaps its register slots: its general registers are the guest's
+ * (restored just before the iretq), while the guest's rip..ss above it
+ * are intact. Both go back together into the guest frame, which is then
+ * resumed from scratch.
+ */
+void __noreturn pv_exit_fault(const struct cpu_regs *fault)
+{
+	struct vcpu *v = current;
+	struct cpu_regs *g = guest_regs();
+	const struct cpu_regs f = *fault;	/* before g's register slots overwrite it */
+
+	memcpy(g, &f, offsetof(struct cpu_regs, error_code));
+	g->entry_vector = f.entry_vector;
+	g->error_code = f.error_code;
+	pr_info("d%uv%u: the return to %04lx:%016lx faulted (vector %u, error code %#x): "
+		"passed to the guest\n", v->domain->id, v->id, g->cs, g->rip, f.entry_vector,
+		f.error_code);
+	trace_guest_event(v, TRACE_EXCEPTION + f.entry_vector, g->rip, f.error_code, 0,
+			  v->kernel_mode);
+	pv_inject(g, f.entry_vector, true, f.error_code);
+	pv_check_events(g);
+	enter_guest(g);
+}
+
 #define DESC_P (1UL << 47)
 #define DESC_S (1UL << 44)		/* code or data */
 #define DESC_CODE (1UL << 43)
@@ -276,8 +313,10 @@ void pv_trap(struct cpu_regs *regs)
 /*
  * The selectors iret may load: the flat ring-3 ones, or a present DPL-3
  * code (CS) or writable data (SS) descriptor of the guest's own GDT —
- * Linux returns to user space on its __USER_CS/__USER_DS. Checked here so
- * that the real iretq never faults inside hv.
+ * Linux returns to user space on its __USER_CS/__USER_DS. Checked here to
+ * refuse a bad frame at once, with the guest's hypercall in the log; the
+ * GDT stays the guest's to change until the vCPU runs again, so the real
+ * iretq may still fault, and pv_exit_fault takes it then.
  */
 static bool iret_cs_ok(const struct vcpu *v, uint64_t cs)
 {
@@ -303,7 +342,8 @@ static bool iret_ss_ok(const struct vcpu *v, uint64_t ss)
 /*
  * iret (#23): the guest's stack holds struct iret_context. Everything in it
  * is the guest's choice, so each field is checked before it reaches the
- * real iretq (which would fault inside hv on a bad RIP or selector).
+ * real iretq (a non-canonical RIP would fault there; see iret_cs_ok for
+ * the selectors).
  */
 static void pv_iret(struct cpu_regs *regs)
 {

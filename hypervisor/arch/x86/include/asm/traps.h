@@ -50,8 +50,12 @@ void do_syscall(struct cpu_regs *regs);
 void __noreturn enter_guest(struct cpu_regs *frame);
 /* Where a guest's registers live while hv handles its entry. */
 struct cpu_regs *guest_regs(void);
+/* The iretq of restore_all, where a return to a guest may fault (entry.S). */
+extern char iret_to_guest[];
 /* Guest exceptions and the upcall check on return (arch/x86/pv/traps.c). */
 void pv_trap(struct cpu_regs *regs);
+/* That iretq faulted returning to the guest: deliver the fault to it (pv/traps.c). */
+void __noreturn pv_exit_fault(const struct cpu_regs *fault);
 /* int $0x80 through hv's DPL-3 gate (arch/x86/pv/traps.c). */
 void pv_int80(struct cpu_regs *regs);
 void pv_check_events(struct cpu_regs *regs);
