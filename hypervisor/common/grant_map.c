@@ -88,60 +88,12 @@ unsigned int grant_mappings_held(const struct domain *d)
 	return d->grant_table->maptrack_used;
 }
 
-/* ---- the granter's entry -------------------------------------------------- */
-
-/*
- * Mark the shared entry in use for a new mapping: on first use it must
- * permit access to `grantee`; a writable mapping needs a writable grant.
- * The granter may change the entry under us, hence compare-and-swap on
- * its {flags, domid} word, a few times at most.
- */
-static int16_t pin_shared_entry(struct grant_entry_v1 *e, const struct active_grant *act,
-				domid_t grantee, bool readonly)
-{
-	uint32_t *word = (uint32_t *)e;
-
-	for (unsigned int tries = 0; tries < 5; tries++) {
-		uint32_t old = __atomic_load_n(word, __ATOMIC_SEQ_CST), new = old | GTF_reading;
-		uint16_t flags = (uint16_t)old;
-
-		if (!(act->pins_ro + act->pins_rw) &&
-		    ((flags & (GTF_type_mask | GTF_sub_page)) != GTF_permit_access ||
-		     (domid_t)(old >> 16) != grantee))
-			return GNTST_general_error;
-		if (!readonly) {
-			if (flags & GTF_readonly)
-				return GNTST_general_error;
-			new |= GTF_writing;
-		}
-		if (__atomic_compare_exchange_n(word, &old, new, false, __ATOMIC_SEQ_CST,
-						__ATOMIC_SEQ_CST))
-			return GNTST_okay;
-	}
-	return GNTST_general_error;	/* the granter keeps changing it */
-}
-
-/* After a mapping went: the flags say what mappings remain. */
-static void unpin_shared_entry(struct grant_entry_v1 *e, const struct active_grant *act)
-{
-	uint16_t clear = 0;
-
-	if (!act->pins_rw)
-		clear |= GTF_writing;
-	if (!act->pins_ro && !act->pins_rw)
-		clear |= GTF_reading;
-	if (clear)
-		__atomic_fetch_and(&e->flags, (uint16_t)~clear, __ATOMIC_SEQ_CST);
-}
-
 /* ---- map -------------------------------------------------------------------- */
 
 static void map_one(struct gnttab_map_grant_ref *op)
 {
 	struct domain *ld = current->domain, *rd;
 	bool readonly = op->flags & GNTMAP_readonly;
-	struct grant_entry_v1 *e;
-	struct active_grant *act;
 	struct maptrack *mt;
 	struct frame *f;
 	uint32_t handle;
@@ -162,26 +114,12 @@ static void map_one(struct gnttab_map_grant_ref *op)
 		op->status = GNTST_no_space;
 		return;
 	}
-	e = grant_entry(rd, op->ref);
-	act = grant_active(rd, op->ref);
-	if (!e) {
-		op->status = GNTST_bad_gntref;
+	/* The pin checks the entry and keeps it in use while the mapping exists. */
+	rc = grant_pin(rd, op->ref, ld->id, GRANT_PIN_MAP | (readonly ? 0 : GRANT_PIN_WRITE), &frame);
+	if (rc) {
+		op->status = rc;
 		return;
 	}
-	/* One grantee per entry at a time; counts must not wrap. */
-	if ((act->pins_ro + act->pins_rw) &&
-	    (act->grantee != ld->id || act->pins_ro + act->pins_rw >= 0xffff)) {
-		op->status = GNTST_general_error;
-		return;
-	}
-	if (!(act->pins_ro + act->pins_rw) || (!readonly && !act->pins_rw)) {
-		rc = pin_shared_entry(e, act, ld->id, readonly);
-		if (rc) {
-			op->status = rc;
-			return;
-		}
-	}
-	frame = (act->pins_ro + act->pins_rw) ? act->frame : __atomic_load_n(&e->frame, __ATOMIC_SEQ_CST);
 	f = mfn_to_frame(frame);
 	/* The mapping's references: the frame must be the granter's own. */
 	rc = GNTST_bad_page;
@@ -192,12 +130,6 @@ static void map_one(struct gnttab_map_grant_ref *op)
 		goto undo_ref;
 	if ((op->flags & GNTMAP_host_map) && pv_create_grant_mapping(op->host_addr, frame, op->flags))
 		goto undo_type;
-	act->frame = frame;
-	act->grantee = ld->id;
-	if (readonly)
-		act->pins_ro++;
-	else
-		act->pins_rw++;
 	mt = maptrack_use(ld->grant_table, handle);
 	mt->flags = op->flags & (MAP_KINDS | GNTMAP_readonly | GNTMAP_contains_pte);
 	mt->ref = op->ref;
@@ -214,7 +146,7 @@ undo_type:
 undo_ref:
 	frame_put(f);
 undo_pin:
-	unpin_shared_entry(e, act);
+	grant_unpin(rd, op->ref, !readonly);
 	op->status = rc;
 }
 
@@ -228,15 +160,10 @@ undo_pin:
 static void drop_handle(struct domain *ld, struct domain *rd, uint32_t handle)
 {
 	const struct maptrack *mt = maptrack_entry(ld->grant_table, handle);
-	struct active_grant *act = grant_active(rd, mt->ref);
-	struct frame *f = mfn_to_frame(act->frame);
+	struct frame *f = mfn_to_frame(grant_active(rd, mt->ref)->frame);
 	bool readonly = mt->flags & GNTMAP_readonly;
 
-	if (readonly)
-		act->pins_ro--;
-	else
-		act->pins_rw--;
-	unpin_shared_entry(grant_entry(rd, mt->ref), act);
+	grant_unpin(rd, mt->ref, !readonly);
 	maptrack_put(ld->grant_table, handle);
 	if (!readonly)
 		frame_put_type(f);

@@ -7,7 +7,8 @@
  * by the granter either wins cleanly or sees the grant in use.
  *
  * This part serves the table itself (setup_table, query_size,
- * get/set_version) and hv-mediated copies (copy); grant_map.c maps
+ * get/set_version), the pin protocol every use of a grant goes through
+ * (grant_pin/grant_unpin) and hv-mediated copies (copy); grant_map.c maps
  * granted frames into the grantee's page tables.
  */
 #include <hv/console.h>
@@ -167,52 +168,100 @@ static long setup_table(uint64_t arg)
 }
 
 /*
- * Take a grant for reading or writing: the entry must permit access to the
- * caller, allow writes if asked, and its frame must belong to the granter.
- * Returns the frame, or a GNTST_* error (negative) in *status.
+ * The pin protocol, one for copies and maps (Xen 4.17's _set_status_v1 and
+ * its callers). The first pin checks the shared entry (permit_access, to
+ * the grantee, and for a map no GTF_sub_page) and reads its frame, which
+ * must be the granter's; every later pin, by the same grantee only, uses
+ * that frame whatever the granter wrote since. GTF_reading is set for
+ * any use, GTF_writing too for a writable one, and each stays set while a
+ * pin needs it. The granter may change the entry under us, hence
+ * compare-and-swap on its {flags, domid} word, five times at most.
  */
-static mfn_t acquire(struct domain *granter, grant_ref_t ref, bool write, int16_t *status)
+static int16_t mark_in_use(struct grant_entry_v1 *e, bool first, domid_t grantee,
+			   unsigned int how)
 {
-	struct grant_entry_v1 *e = grant_entry(granter, ref);
-	uint32_t *word = (uint32_t *)e, old, new;
-	uint16_t use = write ? GTF_writing : GTF_reading;
-	mfn_t mfn;
+	uint16_t type_mask = GTF_type_mask | ((how & GRANT_PIN_MAP) ? GTF_sub_page : 0);
+	uint32_t *word = (uint32_t *)e;
 
-	if (!e) {
-		*status = GNTST_bad_gntref;
-		return INVALID_MFN;
-	}
-	for (;;) {
-		old = __atomic_load_n(word, __ATOMIC_SEQ_CST);
-		if ((old & GTF_type_mask) != GTF_permit_access ||
-		    (domid_t)(old >> 16) != current->domain->id || (write && (old & GTF_readonly))) {
-			*status = GNTST_general_error;
-			return INVALID_MFN;
+	for (unsigned int tries = 0; tries < 5; tries++) {
+		uint32_t old = __atomic_load_n(word, __ATOMIC_SEQ_CST), new = old | GTF_reading;
+		uint16_t flags = (uint16_t)old;
+
+		if (first && ((flags & type_mask) != GTF_permit_access ||
+			      (domid_t)(old >> 16) != grantee))
+			return GNTST_general_error;
+		if (how & GRANT_PIN_WRITE) {
+			if (flags & GTF_readonly)
+				return GNTST_general_error;
+			new |= GTF_writing;
 		}
-		new = old | use;
 		if (__atomic_compare_exchange_n(word, &old, new, false, __ATOMIC_SEQ_CST,
 						__ATOMIC_SEQ_CST))
-			break;
+			return GNTST_okay;
 	}
-	mfn = __atomic_load_n(&e->frame, __ATOMIC_SEQ_CST);
-	if (!domain_owns(granter, mfn)) {
-		__atomic_fetch_and(&e->flags, (uint16_t)~use, __ATOMIC_SEQ_CST);
-		*status = GNTST_bad_page;
-		return INVALID_MFN;
-	}
-	return mfn;
+	return GNTST_general_error;	/* the granter keeps changing it */
 }
 
-/* The copy is done: clear the flag it set, unless a mapping still needs it. */
-static void release(struct domain *granter, grant_ref_t ref, bool write)
+/* The flags no pin needs any more go. */
+static void clear_unused(struct grant_entry_v1 *e, const struct active_grant *act)
 {
-	struct grant_entry_v1 *e = grant_entry(granter, ref);
-	const struct active_grant *act = grant_active(granter, ref);
+	uint16_t clear = 0;
 
-	if (write ? act->pins_rw : act->pins_ro + act->pins_rw)
-		return;
-	__atomic_fetch_and(&e->flags, (uint16_t)~(write ? GTF_writing : GTF_reading),
-			   __ATOMIC_SEQ_CST);
+	if (!act->pins_rw)
+		clear |= GTF_writing;
+	if (!act->pins_ro && !act->pins_rw)
+		clear |= GTF_reading;
+	if (clear)
+		__atomic_fetch_and(&e->flags, (uint16_t)~clear, __ATOMIC_SEQ_CST);
+}
+
+int16_t grant_pin(struct domain *rd, grant_ref_t ref, domid_t grantee, unsigned int how,
+		  mfn_t *mfn)
+{
+	struct grant_entry_v1 *e = grant_entry(rd, ref);
+	struct active_grant *act = grant_active(rd, ref);
+	bool write = how & GRANT_PIN_WRITE;
+	uint32_t pins;
+	int16_t rc;
+
+	if (!e)
+		return GNTST_bad_gntref;
+	/* One grantee per entry at a time; counts must not wrap. */
+	pins = act->pins_ro + act->pins_rw;
+	if (pins && (act->grantee != grantee || pins >= 0xffff))
+		return GNTST_general_error;
+	if (!pins || (write && !act->pins_rw)) {
+		rc = mark_in_use(e, !pins, grantee, how);
+		if (rc)
+			return rc;
+	}
+	if (!pins) {
+		mfn_t frame = __atomic_load_n(&e->frame, __ATOMIC_SEQ_CST);
+
+		if (!domain_owns(rd, frame)) {
+			clear_unused(e, act);
+			return GNTST_bad_page;
+		}
+		act->frame = frame;
+		act->grantee = grantee;
+	}
+	if (write)
+		act->pins_rw++;
+	else
+		act->pins_ro++;
+	*mfn = act->frame;
+	return GNTST_okay;
+}
+
+void grant_unpin(struct domain *rd, grant_ref_t ref, bool write)
+{
+	struct active_grant *act = grant_active(rd, ref);
+
+	if (write)
+		act->pins_rw--;
+	else
+		act->pins_ro--;
+	clear_unused(grant_entry(rd, ref), act);
 }
 
 /*
@@ -237,7 +286,7 @@ static void copy_buf_release(struct copy_buf *b)
 	if (b->write)
 		frame_put_and_type(mfn_to_frame(b->mfn));
 	if (b->gref)
-		release(b->granter, (grant_ref_t)b->key, b->write);
+		grant_unpin(b->granter, (grant_ref_t)b->key, b->write);
 	b->held = false;
 }
 
@@ -255,8 +304,9 @@ static int16_t copy_buf_acquire(struct copy_buf *b, const struct gnttab_copy_ptr
 		if (domain_lookup_target(p->domid, DOMAIN_LOOKUP_ANY_CALLER | DOMAIN_LOOKUP_DYING,
 					 &b->granter))
 			return GNTST_bad_domain;
-		b->mfn = acquire(b->granter, p->u.ref, b->write, &status);
-		if (b->mfn == INVALID_MFN)
+		status = grant_pin(b->granter, p->u.ref, current->domain->id,
+				   b->write ? GRANT_PIN_WRITE : 0, &b->mfn);
+		if (status != GNTST_okay)
 			return status;
 	} else {
 		/* A frame side is one's own frame, named by DOMID_SELF alone (as Xen). */
@@ -270,7 +320,7 @@ static int16_t copy_buf_acquire(struct copy_buf *b, const struct gnttab_copy_ptr
 	/* The destination must be able to take writes: never a page table. */
 	if (b->write && frame_get_and_type(b->mfn, mfn_to_frame(b->mfn)->owner, FT_WRITABLE)) {
 		if (gref)
-			release(b->granter, p->u.ref, true);
+			grant_unpin(b->granter, p->u.ref, true);
 		return GNTST_general_error;
 	}
 	b->held = true;

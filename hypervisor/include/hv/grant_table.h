@@ -15,11 +15,14 @@
 
 struct domain;
 
-/* What hv knows of one of the granter's entries while it is mapped. */
+/*
+ * What hv knows of one of the granter's entries while it is pinned: by a
+ * mapping, for as long as it exists, or by a copy, while it copies.
+ */
 struct active_grant {
-	uint32_t pins_ro, pins_rw;	/* mappings of the entry, read-only / writable */
-	domid_t grantee;		/* who maps it (fixed while pinned) */
-	mfn_t frame;			/* the frame, as read at the first mapping */
+	uint32_t pins_ro, pins_rw;	/* uses of the entry, read-only / writable */
+	domid_t grantee;		/* who uses it (fixed while pinned) */
+	mfn_t frame;			/* the frame, as read at the first pin */
 };
 
 /* One mapping the domain made of another's grant (a grant handle). */
@@ -60,6 +63,19 @@ unsigned int grant_mappings_held(const struct domain *d);
 /* Entry `ref` of d's table, or NULL past its end. */
 struct grant_entry_v1 *grant_entry(struct domain *d, grant_ref_t ref);
 struct active_grant *grant_active(struct domain *d, grant_ref_t ref);
+/* How grant_pin() uses an entry. */
+#define GRANT_PIN_WRITE	1u		/* writes to the frame: the grant must allow them */
+#define GRANT_PIN_MAP	2u		/* a mapping: a GTF_sub_page entry is refused */
+
+/*
+ * Pin entry `ref` of rd's table for one use by `grantee` (GNTTABOP_copy
+ * and the maps share it): GNTST_okay and the frame in *mfn, the one the
+ * first pin read, or a GNTST_* error with nothing changed. Each pin is
+ * undone by one grant_unpin() with the same write-ness.
+ */
+int16_t grant_pin(struct domain *rd, grant_ref_t ref, domid_t grantee, unsigned int how,
+		  mfn_t *mfn);
+void grant_unpin(struct domain *rd, grant_ref_t ref, bool write);
 /* A domain_lookup_target() error as Xen's grant status for it. */
 int16_t grant_lookup_status(int rc);
 /* GNTTABOP_map_grant_ref, unmap_grant_ref, unmap_and_replace (grant_map.c). */
