@@ -12,7 +12,9 @@
  *    the entry's flags are as before;
  *  - each element has its own status, a bad one does not stop the batch;
  *  - a copy holds the grant only while it copies (reading/writing come
- *    and go), but does not disturb a mapping of the same grant.
+ *    and go: reading for any use, writing too into it), but does not
+ *    disturb a mapping of the same grant, and reads the frame the
+ *    mapping pinned even if the granter changed the entry meanwhile.
  * dom0 only (its grants name itself by id 0). Group grant_copy.
  */
 #include <guest/arch.h>
@@ -323,4 +325,103 @@ TEST(grant_copy, batch_on_the_same_grants)
 	CHECK(src[0] == (uint8_t)21, "the read-only grant was written");
 	gt[REF_SRC].flags = 0;
 	gt[REF_DST].flags = 0;
+}
+
+/*
+ * What the shared entry shows while a copy writes into the grant: on Xen
+ * 4.17 every use sets GTF_reading, a writable one GTF_writing as well,
+ * alone or beside a read-only mapping. The copy can only be watched from
+ * inside: the batch's second op copies the entry itself (our grant table
+ * frame is ours to read) into the grant, which its first op pinned and
+ * which stays pinned because both ops name it alike.
+ */
+TEST(grant_copy, entry_flags_while_copying)
+{
+	uint64_t s = va_to_mfn(src), t;
+	uint16_t off = (uint16_t)(REF_DST * sizeof(struct grant_entry_v1));
+	struct gnttab_map_grant_ref m = {
+		.host_addr = (uint64_t)host, .flags = GNTMAP_host_map | GNTMAP_readonly,
+		.ref = REF_DST, .dom = SELF, .status = NO_STATUS,
+	};
+	struct gnttab_unmap_grant_ref u = { .host_addr = (uint64_t)host, .status = NO_STATUS };
+	struct gnttab_copy c[2];
+	const struct grant_entry_v1 *seen = (const void *)(dst + 64);
+
+	NEED_TABLE();
+	t = (l1e_of(gt, NULL) & PTE_ADDR) >> PAGE_SHIFT;	/* our table's frame */
+	pattern(src, 17);
+	memset(dst, 0, PAGE_SIZE);
+	grant_page(REF_DST, dst, SELF, GTF_permit_access);
+	c[0] = copy_op(s, DOMID_SELF, 0, REF_DST, SELF, 0, 8, GNTCOPY_dest_gref);
+	c[1] = copy_op(t, DOMID_SELF, off, REF_DST, SELF, 64, 8, GNTCOPY_dest_gref);
+	CHECK_RC("copy 2 at once", 0, HYPERVISOR_grant_table_op(GNTTABOP_copy, c, 2));
+	CHECK_ST("status 0", GNTST_okay, c[0].status);
+	CHECK_ST("status 1 (the entry)", GNTST_okay, c[1].status);
+	CHECK_EQ("flags while a copy writes", GTF_permit_access | GTF_reading | GTF_writing,
+		 seen->flags);
+	CHECK_EQ("flags after", GTF_permit_access, gt[REF_DST].flags);
+
+	memset(dst, 0, PAGE_SIZE);
+	CHECK_RC("empty the host VA", 0, map_va(host, 0, 0));
+	CHECK_RC("map the grant read-only", 0,
+		 HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &m, 1));
+	CHECK_ST("map status", GNTST_okay, m.status);
+	CHECK_EQ("flags while mapped", GTF_permit_access | GTF_reading, gt[REF_DST].flags);
+	c[0].status = c[1].status = NO_STATUS;
+	CHECK_RC("copy 2 at once, mapped", 0, HYPERVISOR_grant_table_op(GNTTABOP_copy, c, 2));
+	CHECK_ST("status 0, mapped", GNTST_okay, c[0].status);
+	CHECK_ST("status 1 (the entry), mapped", GNTST_okay, c[1].status);
+	CHECK_EQ("flags while mapped and a copy writes",
+		 GTF_permit_access | GTF_reading | GTF_writing, seen->flags);
+	CHECK_EQ("flags while mapped, after the copy", GTF_permit_access | GTF_reading,
+		 gt[REF_DST].flags);
+	if (m.status == GNTST_okay) {
+		u.handle = m.handle;
+		CHECK_RC("unmap", 0, HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1));
+		CHECK_ST("unmap status", GNTST_okay, u.status);
+	}
+	CHECK_EQ("flags at the end", GTF_permit_access, gt[REF_DST].flags);
+	CHECK_RC("restore the host VA", 0, restore_va(host));
+	gt[REF_DST].flags = 0;
+}
+
+/*
+ * A grant in use keeps the frame its first use read: when the granter
+ * points the entry elsewhere while it is mapped, a copy from it still
+ * reads the mapped frame (Xen 4.17's active entry); once the mapping is
+ * gone, the next use reads the entry again.
+ */
+TEST(grant_copy, from_a_mapped_grant_whose_frame_changed)
+{
+	uint64_t d = va_to_mfn(dst);
+	struct gnttab_map_grant_ref m = {
+		.host_addr = (uint64_t)host, .flags = GNTMAP_host_map | GNTMAP_readonly,
+		.ref = REF_SRC, .dom = SELF, .status = NO_STATUS,
+	};
+	struct gnttab_unmap_grant_ref u = { .host_addr = (uint64_t)host, .status = NO_STATUS };
+
+	NEED_TABLE();
+	pattern(src, 41);
+	memset(ptpage, 0x5a, PAGE_SIZE);
+	memset(dst, 0, PAGE_SIZE);
+	grant_page(REF_SRC, src, SELF, GTF_permit_access | GTF_readonly);
+	CHECK_RC("empty the host VA", 0, map_va(host, 0, 0));
+	CHECK_RC("map the grant", 0, HYPERVISOR_grant_table_op(GNTTABOP_map_grant_ref, &m, 1));
+	CHECK_ST("map status", GNTST_okay, m.status);
+	gt[REF_SRC].frame = (uint32_t)va_to_mfn(ptpage);
+	CHECK_ST("copy from the mapped grant", GNTST_okay,
+		 copy_one(copy_op(REF_SRC, SELF, 0, d, DOMID_SELF, 0, 64, GNTCOPY_source_gref)));
+	CHECK(!memcmp(dst, src, 64), "the copy did not read the mapped frame");
+	if (m.status == GNTST_okay) {
+		CHECK_EQ("the mapping still shows the first frame", src[5], host[5]);
+		u.handle = m.handle;
+		CHECK_RC("unmap", 0, HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1));
+		CHECK_ST("unmap status", GNTST_okay, u.status);
+	}
+	CHECK_EQ("entry flags after", GTF_permit_access | GTF_readonly, gt[REF_SRC].flags);
+	CHECK_ST("copy once unmapped", GNTST_okay,
+		 copy_one(copy_op(REF_SRC, SELF, 0, d, DOMID_SELF, 0, 64, GNTCOPY_source_gref)));
+	CHECK_EQ("it reads the entry's new frame", 0x5a, dst[0] & dst[63]);
+	CHECK_RC("restore the host VA", 0, restore_va(host));
+	gt[REF_SRC].flags = 0;
 }
