@@ -176,7 +176,7 @@ TEST(grant_map, map_readonly)
 /*
  * GTF_sub_page (a v2 flag) on an entry: mapping it is refused, whatever
  * the table's version (Xen 4.17 does so for v1 too): only a copy may use
- * a sub-page grant.
+ * a sub-page grant, and in v1 it copies from it like from any other.
  */
 TEST(grant_map, sub_page_grant_not_mapped)
 {
@@ -191,6 +191,21 @@ TEST(grant_map, sub_page_grant_not_mapped)
 	if (st == GNTST_okay)
 		CHECK_ST("unmap", GNTST_okay, unmap_one((uint64_t)host[0], 0, handle));
 	CHECK_EQ("its flags untouched", GTF_permit_access | GTF_sub_page, gt[REF_A].flags);
+	/* A copy from it works: Xen's v1 copy does not look at GTF_sub_page. */
+	memset(granted[0], 0x6b, PAGE_SIZE);
+	memset(granted[1], 0, PAGE_SIZE);
+	{
+		struct gnttab_copy c = {
+			.source = { .u.ref = REF_A, .domid = SELF },
+			.dest = { .u.gmfn = va_to_mfn(granted[1]), .domid = DOMID_SELF },
+			.len = 16, .flags = GNTCOPY_source_gref, .status = NO_STATUS,
+		};
+
+		CHECK_RC("copy from it", 0, HYPERVISOR_grant_table_op(GNTTABOP_copy, &c, 1));
+		CHECK_ST("copy status", GNTST_okay, c.status);
+		CHECK_EQ("bytes copied", 0x6b, granted[1][0] & granted[1][15]);
+	}
+	CHECK_EQ("its flags after the copy", GTF_permit_access | GTF_sub_page, gt[REF_A].flags);
 	CHECK_RC("restore the host VA", 0, restore_va(host[0]));
 	end_grants();
 }
