@@ -225,9 +225,15 @@ void grant_release_mappings(struct domain *d)
 
 /* ---- batches ---------------------------------------------------------------- */
 
+/*
+ * Each batch returns how many of its `count` ops it did, fewer when it
+ * was preempted (do_grant_table_op continues it), or -EFAULT.
+ */
 long grant_map_batch(uint64_t arg, unsigned int count)
 {
-	for (unsigned int i = 0; i < count; i++) {
+	unsigned int i;
+
+	for (i = 0; i < count && !grant_batch_preempt(i); i++) {
 		uint64_t at = arg + (uint64_t)i * sizeof(struct gnttab_map_grant_ref);
 		struct gnttab_map_grant_ref op;
 
@@ -237,12 +243,14 @@ long grant_map_batch(uint64_t arg, unsigned int count)
 		if (copy_to_guest(at, &op, sizeof(op)))
 			return -EFAULT;
 	}
-	return 0;
+	return i;
 }
 
 long grant_unmap_batch(uint64_t arg, unsigned int count)
 {
-	for (unsigned int i = 0; i < count; i++) {
+	unsigned int i;
+
+	for (i = 0; i < count && !grant_batch_preempt(i); i++) {
 		uint64_t at = arg + (uint64_t)i * sizeof(struct gnttab_unmap_grant_ref);
 		struct gnttab_unmap_grant_ref op;
 
@@ -252,7 +260,7 @@ long grant_unmap_batch(uint64_t arg, unsigned int count)
 		if (copy_to_guest(at, &op, sizeof(op)))
 			return -EFAULT;
 	}
-	return 0;
+	return i;
 }
 
 /*
@@ -262,7 +270,9 @@ long grant_unmap_batch(uint64_t arg, unsigned int count)
  */
 long grant_unmap_and_replace_batch(uint64_t arg, unsigned int count)
 {
-	for (unsigned int i = 0; i < count; i++) {
+	unsigned int i;
+
+	for (i = 0; i < count && !grant_batch_preempt(i); i++) {
 		uint64_t at = arg + (uint64_t)i * sizeof(struct gnttab_unmap_and_replace);
 		struct gnttab_unmap_and_replace op;
 
@@ -272,5 +282,5 @@ long grant_unmap_and_replace_batch(uint64_t arg, unsigned int count)
 		if (copy_to_guest(at, &op, sizeof(op)))
 			return -EFAULT;
 	}
-	return 0;
+	return i;
 }

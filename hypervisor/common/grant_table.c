@@ -20,10 +20,10 @@
 #include <hv/lib.h>
 #include <hv/mm.h>
 #include <hv/page_types.h>
+#include <hv/sched.h>
 #include <public/grant_table.h>
 
 #define ENTRIES_PER_FRAME GRANT_ENTRIES_PER_FRAME
-#define MAX_BATCH 4096			/* entries per call, without preemption */
 
 int grant_table_init(struct domain *d, unsigned int max_frames)
 {
@@ -350,12 +350,19 @@ static int16_t do_one_copy(const struct gnttab_copy *c, struct copy_buf *src,
 	return GNTST_okay;
 }
 
+bool grant_batch_preempt(unsigned int done)
+{
+	return done && !(done % GRANT_PREEMPT_EVERY) && hypercall_preempt_check();
+}
+
+/* How many of the `count` copies were done (fewer if preempted), or -EFAULT. */
 static long copy_batch(uint64_t arg, unsigned int count)
 {
 	struct copy_buf src = { .write = false }, dst = { .write = true };
+	unsigned int i;
 	long rc = 0;
 
-	for (unsigned int i = 0; i < count && !rc; i++) {
+	for (i = 0; i < count && !rc && !grant_batch_preempt(i); i++) {
 		uint64_t at = arg + (uint64_t)i * sizeof(struct gnttab_copy);
 		struct gnttab_copy c;
 
@@ -370,7 +377,7 @@ static long copy_batch(uint64_t arg, unsigned int count)
 	}
 	copy_buf_release(&src);
 	copy_buf_release(&dst);
-	return rc;
+	return rc ? rc : i;
 }
 
 static long set_version(uint64_t arg)
@@ -399,11 +406,23 @@ static long get_version(uint64_t arg)
 	return copy_to_guest(arg, &g, sizeof(g));
 }
 
-/* Batched ops take `count` entries; the two table queries take one each. */
+/*
+ * Batched ops take `count` entries, as many as the guest likes: a long
+ * batch stops when preempted and continues as a new call on the rest
+ * (the pointer moved past what was done, the count what is left), as
+ * Xen's does; the two table queries take one each.
+ */
 long do_grant_table_op(unsigned int cmd, uint64_t arg, unsigned int count)
 {
-	/* The upper bits are Xen's continuation state: never the guest's to set. */
-	if ((cmd >> 12) || count > MAX_BATCH)
+	size_t size;
+	long done;
+
+	/*
+	 * The upper bits are Xen's continuation state, which none of the ops
+	 * hv serves uses: never the guest's to set. A count Xen reads as
+	 * negative is refused as there.
+	 */
+	if ((cmd >> 12) || (int)count < 0)
 		return -EINVAL;
 	switch (cmd) {
 	case GNTTABOP_query_size:
@@ -411,13 +430,21 @@ long do_grant_table_op(unsigned int cmd, uint64_t arg, unsigned int count)
 	case GNTTABOP_setup_table:
 		return count == 1 ? setup_table(arg) : -EINVAL;
 	case GNTTABOP_copy:
-		return copy_batch(arg, count);
+		size = sizeof(struct gnttab_copy);
+		done = copy_batch(arg, count);
+		break;
 	case GNTTABOP_map_grant_ref:
-		return grant_map_batch(arg, count);
+		size = sizeof(struct gnttab_map_grant_ref);
+		done = grant_map_batch(arg, count);
+		break;
 	case GNTTABOP_unmap_grant_ref:
-		return grant_unmap_batch(arg, count);
+		size = sizeof(struct gnttab_unmap_grant_ref);
+		done = grant_unmap_batch(arg, count);
+		break;
 	case GNTTABOP_unmap_and_replace:
-		return grant_unmap_and_replace_batch(arg, count);
+		size = sizeof(struct gnttab_unmap_and_replace);
+		done = grant_unmap_and_replace_batch(arg, count);
+		break;
 	case GNTTABOP_set_version:
 		return set_version(arg);
 	case GNTTABOP_get_version:
@@ -425,4 +452,10 @@ long do_grant_table_op(unsigned int cmd, uint64_t arg, unsigned int count)
 	default:
 		return -ENOSYS;		/* v2, transfers and swaps: never */
 	}
+	if (done < 0)
+		return done;
+	if ((unsigned long)done == count)
+		return 0;
+	return hypercall_continuation(__HYPERVISOR_grant_table_op, cmd, arg + (uint64_t)done * size,
+				      count - (unsigned long)done, 0, 0);
 }

@@ -78,7 +78,16 @@ int16_t grant_pin(struct domain *rd, grant_ref_t ref, domid_t grantee, unsigned 
 void grant_unpin(struct domain *rd, grant_ref_t ref, bool write);
 /* A domain_lookup_target() error as Xen's grant status for it. */
 int16_t grant_lookup_status(int rc);
-/* GNTTABOP_map_grant_ref, unmap_grant_ref, unmap_and_replace (grant_map.c). */
+/*
+ * Whether a batch that did `done` ops should stop here, to be continued
+ * (every GRANT_PREEMPT_EVERY ops, when hypercall_preempt_check() says so).
+ */
+#define GRANT_PREEMPT_EVERY 64
+bool grant_batch_preempt(unsigned int done);
+/*
+ * GNTTABOP_map_grant_ref, unmap_grant_ref, unmap_and_replace (grant_map.c):
+ * how many of the `count` ops were done (fewer if preempted), or -EFAULT.
+ */
 long grant_map_batch(uint64_t arg, unsigned int count);
 long grant_unmap_batch(uint64_t arg, unsigned int count);
 long grant_unmap_and_replace_batch(uint64_t arg, unsigned int count);
