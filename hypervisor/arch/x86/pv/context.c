@@ -1,8 +1,17 @@
 /*
  * Switching the pCPU from one vCPU to another: everything of the guest's
  * that lives in the CPU rather than in the saved frame — page tables,
- * segment bases, FPU/SSE state, virtual CR0.TS — and the guest's view of
- * time, refreshed whenever a vCPU is scheduled in.
+ * data selectors, segment bases, FPU/SSE state, virtual CR0.TS — and the
+ * guest's view of time, refreshed whenever a vCPU is scheduled in.
+ *
+ * Data selectors (DS, ES, FS, GS) are the guest's to load, from ring 3,
+ * and nothing hv does on an entry or exit touches them; so they stay in
+ * the CPU while the vCPU runs, across hypercalls and traps, and only a
+ * switch to another vCPU saves them and loads the next one's. Loading
+ * reads the descriptor from the incoming vCPU's GDT or LDT as they are
+ * now, which may have changed while it was out (an LDT dropped, a GDT
+ * entry made not present): then the selector is left null and, as on
+ * Xen, the guest's failsafe callback hears of it (pv/traps.c).
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -29,10 +38,72 @@ static void save_vcpu(struct vcpu *v)
 	v->fpu_initialised = true;
 }
 
-static void load_vcpu(struct vcpu *v)
+/* The data selectors in the CPU now. */
+static void read_selectors(struct pv_selectors *s)
 {
+	asm volatile("mov %%ds, %0" : "=rm"(s->ds));
+	asm volatile("mov %%es, %0" : "=rm"(s->es));
+	asm volatile("mov %%fs, %0" : "=rm"(s->fs));
+	asm volatile("mov %%gs, %0" : "=rm"(s->gs));
+}
+
+/*
+ * Load data segment register `seg` ("ds", ...) with sel, in ring 0. If
+ * the descriptor refuses (#GP, #NP, or a #PF on an LDT page hv cannot
+ * map for the guest), the exception table's fixup loads the null
+ * selector instead and the expression is false.
+ */
+#define LOAD_SELECTOR(seg, sel) ({					\
+	uint32_t sel_ = (sel);						\
+	bool ok_ = true;						\
+	asm volatile("1: mov %k1, %%" seg "\n\t"			\
+		     "2:\n\t"						\
+		     ".pushsection .text.fixup, \"ax\"\n"		\
+		     "3: xor %k1, %k1\n\t"				\
+		     "mov %k1, %%" seg "\n\t"				\
+		     "movb $0, %0\n\t"					\
+		     "jmp 2b\n\t"					\
+		     ".popsection\n\t"					\
+		     ".pushsection .ex_table, \"a\"\n\t"		\
+		     ".balign 8\n\t"					\
+		     ".quad 1b, 3b\n\t"				\
+		     ".popsection"					\
+		     : "+qm"(ok_), "+r"(sel_) : : "memory");		\
+	ok_;								\
+})
+
+/*
+ * v's selectors, over those of `cpu` (what the CPU holds). A register
+ * that is null in both keeps its null, which spares most loads: 64-bit
+ * guests run on null data selectors nearly all the time. Any other is
+ * loaded, even the value the CPU already holds, because the descriptor
+ * behind it is now v's. False if one could not be loaded (now null).
+ * FS and GS bases are the caller's to write afterwards: a load sets them.
+ */
+static bool load_selectors(const struct pv_selectors *want, const struct pv_selectors *cpu)
+{
+	bool ok = true;
+
+	if (want->ds | cpu->ds)
+		ok &= LOAD_SELECTOR("ds", want->ds);
+	if (want->es | cpu->es)
+		ok &= LOAD_SELECTOR("es", want->es);
+	if (want->fs | cpu->fs)
+		ok &= LOAD_SELECTOR("fs", want->fs);
+	if (want->gs | cpu->gs)
+		ok &= LOAD_SELECTOR("gs", want->gs);
+	return ok;
+}
+
+/* False if one of v's data selectors could not be loaded (pv_failsafe then). */
+static bool load_vcpu(struct vcpu *v, const struct pv_selectors *cpu)
+{
+	bool selectors_ok;
+
 	load_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
+	/* The descriptor tables first: the selectors' descriptors are read from them. */
 	pv_load_descriptor_tables(v);
+	selectors_ok = load_selectors(&v->sel, cpu);
 	wrmsr(MSR_FS_BASE, v->fs_base);
 	wrmsr(MSR_GS_BASE, v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
 	wrmsr(MSR_KERNEL_GS_BASE, v->kernel_mode ? v->gs_base_user : v->gs_base_kernel);
@@ -48,13 +119,26 @@ static void load_vcpu(struct vcpu *v)
 		write_cr0(read_cr0() | X86_CR0_TS);
 	load_debug_registers(v);
 	time_fill_vcpu(&v->vcpu_info->time);
+	return selectors_ok;
 }
 
+/*
+ * `next` is already `current`: a #PF on its LDT while its selectors load
+ * maps its page (arch/x86/traps.c), and the failsafe callback is its.
+ * The selectors are read from the CPU even when prev is not saved (its
+ * domain is dead): they tell which registers must be loaded.
+ */
 void arch_switch_to(struct vcpu *prev, struct vcpu *next)
 {
-	if (prev && prev->domain->state == DOMAIN_RUNNING)
+	struct pv_selectors cpu;
+
+	read_selectors(&cpu);
+	if (prev && prev->domain->state == DOMAIN_RUNNING) {
 		save_vcpu(prev);
-	load_vcpu(next);
+		prev->sel = cpu;
+	}
+	if (!load_vcpu(next, &cpu))
+		pv_failsafe(&next->regs);
 }
 
 /* A dying vCPU's page-table and descriptor-table references. */
@@ -155,6 +239,8 @@ long arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c)
 					      c->flags & VGCF_syscall_disables_events };
 	v->kernel_ss = c->kernel_ss;
 	v->kernel_sp = c->kernel_sp;
+	/* Loaded when the vCPU first runs: a bad one gets the failsafe callback, as on Xen. */
+	v->sel = (struct pv_selectors){ r->ds, r->es, r->fs, r->gs };
 	v->fs_base = c->fs_base;
 	v->gs_base_kernel = c->gs_base_kernel;
 	v->gs_base_user = c->gs_base_user;
