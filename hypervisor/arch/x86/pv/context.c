@@ -20,6 +20,7 @@
 #include <hv/page_types.h>
 #include <hv/sched.h>
 #include <hv/time.h>
+#include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
@@ -48,31 +49,6 @@ static void read_selectors(struct pv_selectors *s)
 }
 
 /*
- * Load data segment register `seg` ("ds", ...) with sel, in ring 0. If
- * the descriptor refuses (#GP, #NP, or a #PF on an LDT page hv cannot
- * map for the guest), the exception table's fixup loads the null
- * selector instead and the expression is false.
- */
-#define LOAD_SELECTOR(seg, sel) ({					\
-	uint32_t sel_ = (sel);						\
-	bool ok_ = true;						\
-	asm volatile("1: mov %k1, %%" seg "\n\t"			\
-		     "2:\n\t"						\
-		     ".pushsection .text.fixup, \"ax\"\n"		\
-		     "3: xor %k1, %k1\n\t"				\
-		     "mov %k1, %%" seg "\n\t"				\
-		     "movb $0, %0\n\t"					\
-		     "jmp 2b\n\t"					\
-		     ".popsection\n\t"					\
-		     ".pushsection .ex_table, \"a\"\n\t"		\
-		     ".balign 8\n\t"					\
-		     ".quad 1b, 3b\n\t"				\
-		     ".popsection"					\
-		     : "+qm"(ok_), "+r"(sel_) : : "memory");		\
-	ok_;								\
-})
-
-/*
  * v's selectors, over those of `cpu` (what the CPU holds). A register
  * that is null in both keeps its null, which spares most loads: 64-bit
  * guests run on null data selectors nearly all the time. Any other is
@@ -85,13 +61,13 @@ static bool load_selectors(const struct pv_selectors *want, const struct pv_sele
 	bool ok = true;
 
 	if (want->ds | cpu->ds)
-		ok &= LOAD_SELECTOR("ds", want->ds);
+		ok &= load_selector_or_null("ds", want->ds);
 	if (want->es | cpu->es)
-		ok &= LOAD_SELECTOR("es", want->es);
+		ok &= load_selector_or_null("es", want->es);
 	if (want->fs | cpu->fs)
-		ok &= LOAD_SELECTOR("fs", want->fs);
+		ok &= load_selector_or_null("fs", want->fs);
 	if (want->gs | cpu->gs)
-		ok &= LOAD_SELECTOR("gs", want->gs);
+		ok &= load_selector_or_null("gs", want->gs);
 	return ok;
 }
 
