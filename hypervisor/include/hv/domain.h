@@ -102,7 +102,7 @@ struct vcpu {
 	 * itself and hv leaves them in the CPU while the vCPU runs; they are
 	 * saved when it is switched out and loaded again when it comes back.
 	 */
-	struct pv_selectors { uint16_t ds, es, fs, gs; } sel;
+	struct pv_selectors { uint16_t ds, es, fs, gs; } __aligned(8) sel;
 };
 
 enum domain_state {

@@ -42,44 +42,67 @@ static void save_vcpu(struct vcpu *v)
 /* The data selectors in the CPU now. */
 static void read_selectors(struct pv_selectors *s)
 {
-	asm volatile("mov %%ds, %0" : "=rm"(s->ds));
-	asm volatile("mov %%es, %0" : "=rm"(s->es));
-	asm volatile("mov %%fs, %0" : "=rm"(s->fs));
-	asm volatile("mov %%gs, %0" : "=rm"(s->gs));
+	asm volatile("mov %%ds, %0" : "=m"(s->ds));
+	asm volatile("mov %%es, %0" : "=m"(s->es));
+	asm volatile("mov %%fs, %0" : "=m"(s->fs));
+	asm volatile("mov %%gs, %0" : "=m"(s->gs));
+}
+
+/* All four selectors in one word, to test them at once. */
+static uint64_t selectors_word(const struct pv_selectors *s)
+{
+	uint64_t w;
+
+	__builtin_memcpy(&w, s, sizeof(w));
+	return w;
 }
 
 /*
- * v's selectors, over those of `cpu` (what the CPU holds). A register
- * that is null in both keeps its null, which spares most loads: 64-bit
- * guests run on null data selectors nearly all the time. Any other is
- * loaded, even the value the CPU already holds, because the descriptor
- * behind it is now v's. False if one could not be loaded (now null).
- * FS and GS bases are the caller's to write afterwards: a load sets them.
+ * v's selectors, over those of `cpu` (what the CPU holds), once the
+ * tables their descriptors come from are v's. A register null on both
+ * sides keeps its null; any other is loaded, even the value the CPU
+ * already holds, because the descriptor behind it is now v's. A load of
+ * FS or GS sets that base too, so v's is written again after it. False
+ * if one could not be loaded (it is null now).
  */
-static bool load_selectors(const struct pv_selectors *want, const struct pv_selectors *cpu)
+static bool __attribute__((noinline)) reload_selectors(const struct vcpu *v,
+							const struct pv_selectors *cpu)
 {
+	const struct pv_selectors *want = &v->sel;
 	bool ok = true;
 
 	if (want->ds | cpu->ds)
 		ok &= load_selector_or_null("ds", want->ds);
 	if (want->es | cpu->es)
 		ok &= load_selector_or_null("es", want->es);
-	if (want->fs | cpu->fs)
+	if (want->fs | cpu->fs) {
 		ok &= load_selector_or_null("fs", want->fs);
-	if (want->gs | cpu->gs)
+		wrmsr(MSR_FS_BASE, v->fs_base);
+	}
+	if (want->gs | cpu->gs) {
 		ok &= load_selector_or_null("gs", want->gs);
+		wrmsr(MSR_GS_BASE, v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
+	}
 	return ok;
+}
+
+/*
+ * 64-bit guests run on null data selectors nearly all the time: when
+ * the CPU's and v's are all null, which one test of the four together
+ * tells, there is nothing to load. False if a selector did not load.
+ */
+static bool load_selectors(const struct vcpu *v, const struct pv_selectors *cpu)
+{
+	if (!(selectors_word(&v->sel) | selectors_word(cpu)))
+		return true;
+	return reload_selectors(v, cpu);
 }
 
 /* False if one of v's data selectors could not be loaded (pv_failsafe then). */
 static bool load_vcpu(struct vcpu *v, const struct pv_selectors *cpu)
 {
-	bool selectors_ok;
-
 	load_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
-	/* The descriptor tables first: the selectors' descriptors are read from them. */
 	pv_load_descriptor_tables(v);
-	selectors_ok = load_selectors(&v->sel, cpu);
 	wrmsr(MSR_FS_BASE, v->fs_base);
 	wrmsr(MSR_GS_BASE, v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
 	wrmsr(MSR_KERNEL_GS_BASE, v->kernel_mode ? v->gs_base_user : v->gs_base_kernel);
@@ -95,7 +118,8 @@ static bool load_vcpu(struct vcpu *v, const struct pv_selectors *cpu)
 		write_cr0(read_cr0() | X86_CR0_TS);
 	load_debug_registers(v);
 	time_fill_vcpu(&v->vcpu_info->time);
-	return selectors_ok;
+	/* After the descriptor tables, whose entries the selectors name. */
+	return load_selectors(v, cpu);
 }
 
 /*

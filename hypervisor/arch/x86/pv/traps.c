@@ -73,18 +73,14 @@ static void toggle_guest_mode(struct vcpu *v)
  * Push the bounce frame (pv-abi.md §6.3) on the guest kernel stack and
  * resume the guest at `handler`, with events masked if asked. From guest
  * user mode the vCPU first enters kernel mode, on the stack registered
- * with stack_switch; the frame then shows the user CS as it was. The
- * `nextra` words of `extra` go between r11 and rip: an error code, or
- * the failsafe callback's four selectors.
+ * with stack_switch; the frame then shows the user CS as it was.
  */
-#define MAX_EXTRA 4
-
-static void bounce_to(struct cpu_regs *regs, uint64_t handler, const uint64_t *extra,
-		      unsigned int nextra, bool mask_events, const char *what)
+static void bounce_to(struct cpu_regs *regs, uint64_t handler, bool errcode, uint32_t ec,
+		      bool mask_events, const char *what)
 {
 	struct vcpu *v = current;
 	uint8_t mask = v->vcpu_info->evtchn_upcall_mask;
-	uint64_t frame[7 + MAX_EXTRA], rsp, base = regs->rsp, cs = regs->cs & ~3UL;
+	uint64_t frame[8], rsp, base = regs->rsp, cs = regs->cs & ~3UL;
 	unsigned int n = 0;
 
 	if (!v->kernel_mode) {
@@ -96,8 +92,8 @@ static void bounce_to(struct cpu_regs *regs, uint64_t handler, const uint64_t *e
 	}
 	frame[n++] = regs->rcx;
 	frame[n++] = regs->r11;
-	for (unsigned int i = 0; i < nextra && i < MAX_EXTRA; i++)
-		frame[n++] = extra[i];
+	if (errcode)
+		frame[n++] = ec;
 	frame[n++] = regs->rip;
 	/* The guest kernel sees its own CS with RPL 0, and its event mask. */
 	frame[n++] = cs | ((uint64_t)mask << 32);
@@ -123,14 +119,13 @@ static void bounce_to(struct cpu_regs *regs, uint64_t handler, const uint64_t *e
 void pv_inject(struct cpu_regs *regs, unsigned int vec, bool errcode, uint32_t ec)
 {
 	const struct trap_info *ti = &current->traps[vec];
-	uint64_t ec64 = ec;
 
 	if (!ti->address)
 		pv_crash(regs, "unhandled exception %u (error code %#x) with no handler registered",
 			 vec, ec);
 	if (++bounces_in_a_row > MAX_NESTED_BOUNCES)
 		pv_crash(regs, "exception %u while delivering exceptions: a fault loop", vec);
-	bounce_to(regs, ti->address, &ec64, errcode, TI_GET_IF(ti), "an exception");
+	bounce_to(regs, ti->address, errcode, ec, TI_GET_IF(ti), "an exception");
 }
 
 /*
@@ -140,20 +135,34 @@ void pv_inject(struct cpu_regs *regs, unsigned int vec, bool errcode, uint32_t e
  * the failed load (the CPU now holds null for the ones that failed),
  * events masked if the callback was registered so. A guest with no
  * failsafe callback cannot be resumed correctly: it is crashed.
+ *
+ * bounce_to writes the frame an upcall gets, {rcx, r11} below the same
+ * iret frame; the selectors go in between by writing its bottom two
+ * words again as six, 32 bytes lower. (bounce_to keeps the shape of the
+ * hot paths, exceptions and upcalls, which this rare one does not slow.)
  */
 void pv_failsafe(struct cpu_regs *regs)
 {
 	struct vcpu *v = current;
 	const struct pv_selectors *s = &v->sel;
-	const uint64_t sel[4] = { s->ds, s->es, s->fs, s->gs };
+	uint64_t bottom[6];
 
 	trace_guest_event(v, TRACE_FAILSAFE, regs->rip, s->ds | (uint64_t)s->es << 16,
 			  s->fs | (uint64_t)s->gs << 16, v->kernel_mode);
 	if (!v->failsafe_cb.address)
 		pv_crash(regs, "cannot load data selectors ds %#x es %#x fs %#x gs %#x, and no "
 			 "failsafe callback", s->ds, s->es, s->fs, s->gs);
-	bounce_to(regs, v->failsafe_cb.address, sel, 4, v->failsafe_cb.mask_events,
+	bounce_to(regs, v->failsafe_cb.address, false, 0, v->failsafe_cb.mask_events,
 		  "the failsafe callback");
+	bottom[0] = regs->rcx;
+	bottom[1] = regs->r11;
+	bottom[2] = s->ds;
+	bottom[3] = s->es;
+	bottom[4] = s->fs;
+	bottom[5] = s->gs;
+	if (copy_to_guest(regs->rsp - 32, bottom, sizeof(bottom)))
+		pv_crash(regs, "cannot write the failsafe callback's frame at %#lx", regs->rsp - 32);
+	regs->rsp -= 32;
 }
 
 /*
@@ -167,7 +176,7 @@ void pv_check_events(struct cpu_regs *regs)
 
 	if (!vi->evtchn_upcall_pending || vi->evtchn_upcall_mask || !v->event_cb.address)
 		return;
-	bounce_to(regs, v->event_cb.address, NULL, 0, true, "an event upcall");
+	bounce_to(regs, v->event_cb.address, false, 0, true, "an event upcall");
 }
 
 /*
@@ -427,7 +436,7 @@ static void user_syscall(struct cpu_regs *regs)
 		return;
 	}
 	regs->rflags &= ~(uint64_t)X86_EFLAGS_DF;
-	bounce_to(regs, cb->address, NULL, 0, cb->mask_events, "a system call");
+	bounce_to(regs, cb->address, false, 0, cb->mask_events, "a system call");
 }
 
 void do_syscall(struct cpu_regs *regs)
