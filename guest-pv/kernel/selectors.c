@@ -10,14 +10,17 @@
  *         they are loaded the LDT moves to a second frame with the same
  *         descriptors, whose page the hypervisor has not mapped yet: the
  *         first reload after a switch takes that page fault itself.
- * Then it yields, over and over, until its vCPU has been switched out
- * `rounds` times (its runstate's runnable time grows at each; at most
- * `ms` milliseconds, 20000 by default), reading
- * the four selectors back after each yield. A value other than the one
- * it loaded (another domain's, or null) is printed as WRONG. At the end:
+ * Then it yields, over and over, for `ms` milliseconds (1000), reading
+ * the four selectors back after each yield and counting the times its
+ * vCPU was switched out (its runstate's runnable time grows at each). A
+ * value other than the one it loaded (another domain's, or null) is
+ * printed as WRONG. At the end, if it was switched out at least `rounds`
+ * times (100):
  *   guest-pv: selectors: <load> ds .. es .. fs .. gs .. kept across N switches
  * and the domain powers off; dom0 first waits for the others to stop
- * (mode=watch's loop).
+ * (mode=watch's loop). The loop runs for a time, not a count: the credit
+ * scheduler need not share switches out evenly, and a domain that ran
+ * out of peers to yield to would wait for ever.
  *
  * drop=1 (load=gdt or ldt): the table is dropped once the selectors are
  * loaded (they stay usable), so the next reload after a switch fails:
@@ -141,23 +144,29 @@ static uint64_t runnable_ns(void)
 	return r.time[RUNSTATE_runnable];
 }
 
+/*
+ * drop=1, before the table goes: any switch from then on may be the one
+ * whose reload fails, so the failsafe callback must be there already.
+ */
+static void expect_failsafe(bool failsafe)
+{
+	struct callback_register cb = {
+		.type = CALLBACKTYPE_failsafe, .flags = CALLBACKF_mask_events,
+		.address = (uint64_t)failsafe_callback_entry,
+	};
+
+	if (failsafe && HYPERVISOR_callback_op(CALLBACKOP_register, &cb))
+		panic("selectors: cannot register the failsafe callback");
+	trap_record_reset();
+	trap_expect(VEC_FAILSAFE);
+}
+
 /* drop=1: the failsafe callback (or the hypervisor crashing us) after the next switch. */
 static void await_failsafe(const char *load, const struct sel4 *loaded, bool failsafe)
 {
 	uint64_t was = runnable_ns();
 	struct sel4 now;
 
-	if (failsafe) {
-		struct callback_register cb = {
-			.type = CALLBACKTYPE_failsafe, .flags = CALLBACKF_mask_events,
-			.address = (uint64_t)failsafe_callback_entry,
-		};
-
-		if (HYPERVISOR_callback_op(CALLBACKOP_register, &cb))
-			panic("selectors: cannot register the failsafe callback");
-	}
-	trap_record_reset();
-	trap_expect(VEC_FAILSAFE);
 	printf("guest-pv: selectors: %s ds %#x es %#x fs %#x gs %#x, table dropped; failsafe "
 	       "callback: %s\n", load, loaded->ds, loaded->es, loaded->fs, loaded->gs,
 	       failsafe ? "yes" : "none");
@@ -178,12 +187,14 @@ static void await_failsafe(const char *load, const struct sel4 *loaded, bool fai
 void selectors_run(void)
 {
 	char load[8] = "null";
-	uint64_t rounds = number("rounds", 500), switches = 0, wrong = 0, was;
-	uint64_t deadline = now_ns() + number("ms", 20000) * 1000000UL;
+	uint64_t rounds = number("rounds", 100), switches = 0, wrong = 0, was;
+	uint64_t ms = number("ms", 1000), deadline = now_ns() + ms * 1000000UL;
 	bool drop = number("drop", 0), failsafe = number("failsafe", 1);
 	struct sel4 mine, now;
 
 	cmdline_get("load", load, sizeof(load));
+	if (drop)
+		expect_failsafe(failsafe);
 	mine = prepare(load, drop);
 	if (drop) {
 		await_failsafe(load, &mine, failsafe);
@@ -192,7 +203,7 @@ void selectors_run(void)
 	printf("guest-pv: selectors: %s ds %#x es %#x fs %#x gs %#x loaded; yielding\n", load,
 	       mine.ds, mine.es, mine.fs, mine.gs);
 	was = runnable_ns();
-	while (switches < rounds && now_ns() < deadline) {
+	while (now_ns() < deadline) {
 		uint64_t r;
 
 		HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
@@ -213,8 +224,8 @@ void selectors_run(void)
 		printf("guest-pv: selectors: %s: WRONG %lu times in %lu switches\n", load, wrong,
 		       switches);
 	else if (switches < rounds)
-		printf("guest-pv: selectors: %s: only %lu of %lu switches in %lu ms\n", load,
-		       switches, rounds, number("ms", 20000));
+		printf("guest-pv: selectors: %s: only %lu switches in %lu ms, not %lu\n", load,
+		       switches, ms, rounds);
 	else
 		printf("guest-pv: selectors: %s ds %#x es %#x fs %#x gs %#x kept across %lu "
 		       "switches\n", load, mine.ds, mine.es, mine.fs, mine.gs, switches);

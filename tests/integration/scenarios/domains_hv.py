@@ -9,7 +9,7 @@
 - a domU's huge mmu_update/mmuext_op/set_trap_table calls do not keep
   a sleeping dom0 from waking on time;
 - three domains yielding to each other keep their own data selectors
-  (null, from a GDT, from an LDT) across hundreds of switches: none sees
+  (null, from a GDT, from an LDT) across thousands of switches: none sees
   another's;
 - a domU whose selectors no longer load when it is switched back in gets
   its failsafe callback, or is crashed alone if it registered none.
@@ -182,20 +182,20 @@ SCENARIOS = [
     Scenario(
         name="domains_selectors_kept",
         doc="dom0 (null data selectors) and two domUs (DS/ES/FS/GS from a GDT, and from an "
-            "LDT that moved to a page hv has not mapped yet) yield to each other 300 times "
-            "each: every one reads back its own selectors after every switch, never another "
-            "domain's",
+            "LDT that moved to a page hv has not mapped yet) yield to each other for a second, "
+            "each switched out 100 times at least: every one reads back its own selectors "
+            "after every switch, never another domain's",
         cmdline=HV_CMDLINE + " domu=1 domu=2",
-        modules=[(GUEST, "mode=selectors load=null rounds=300"),
-                 (GUEST, "mode=selectors load=ldt rounds=300"),
-                 (GUEST, "mode=selectors load=gdt rounds=300")],
+        modules=[(GUEST, "mode=selectors load=null ms=1000 rounds=100"),
+                 (GUEST, "mode=selectors load=ldt ms=1000 rounds=100"),
+                 (GUEST, "mode=selectors load=gdt ms=1000 rounds=100")],
         expect=[r"guest-pv: watch: 2 domains stopped", r"domain 0 shut down: poweroff"],
         check=all_present(
-            r"(?m)^guest-pv: selectors: null ds 0x0 es 0x0 fs 0x0 gs 0x0 kept across 300 "
+            r"(?m)^guest-pv: selectors: null ds 0x0 es 0x0 fs 0x0 gs 0x0 kept across \d+ "
             r"switches",
-            r"\(d1\) guest-pv: selectors: ldt ds 0xf es 0x17 fs 0x1f gs 0x27 kept across 300 "
+            r"\(d1\) guest-pv: selectors: ldt ds 0xf es 0x17 fs 0x1f gs 0x27 kept across \d+ "
             r"switches",
-            r"\(d2\) guest-pv: selectors: gdt ds 0xb es 0x13 fs 0x1b gs 0x23 kept across 300 "
+            r"\(d2\) guest-pv: selectors: gdt ds 0xb es 0x13 fs 0x1b gs 0x23 kept across \d+ "
             r"switches",
             r"domain 1 shut down: poweroff", r"domain 2 shut down: poweroff"),
         forbid=[r"WRONG", r"crashed", r"PANIC", r"FATAL"],
