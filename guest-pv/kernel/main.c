@@ -14,6 +14,9 @@
  *   mode=echo: console input (kernel/domains.c)
  *   mode=gdt_race: a domU with two vCPUs pulls a GDT entry from under the
  *   hypervisor's return to user mode (kernel/gdt_race.c)
+ *   mode=selectors: data selectors stay the domain's own across switches
+ *   to other domains; a reload that fails gets the failsafe callback
+ *   (kernel/selectors.c)
  *   mode=batch_hammer: a domU issuing the longest batches it can, forever
  *   (kernel/batch_hammer.c)
  *   mode=control, peer, churn, watch: guest-pv as dom0's toolstack,
@@ -171,6 +174,8 @@ void __noreturn guest_start(const struct start_info *si)
 		batch_hammer_run();
 	} else if (!strcmp(mode, "gdt_race")) {
 		gdt_race_run();
+	} else if (!strcmp(mode, "selectors")) {
+		selectors_run();
 	} else if (!strcmp(mode, "attack")) {
 		attack_run();
 	} else if (!strcmp(mode, "guard")) {

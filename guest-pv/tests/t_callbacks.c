@@ -3,9 +3,10 @@
 #include <guest/hypercall.h>
 #include <guest/mm.h>
 #include <guest/test.h>
-#include <guest/xenctl.h>
+#include <public/sched.h>
 #include <public/callback.h>
 #include <public/errno.h>
+#include "spinner.h"
 
 extern char event_callback_entry[], failsafe_callback_entry[], syscall_callback_entry[];
 
@@ -97,50 +98,40 @@ static uint16_t read_es(void)
 	return s;
 }
 
-/* Xen 4.17's XEN_SYSCTL_cpu_hotplug (sysctl.h, interface version 0x15). */
-#define XEN417_SYSCTL_cpu_hotplug       11
-#define XEN417_SYSCTL_CPU_HOTPLUG_OFFLINE 1
+static uint16_t read_ds(void)
+{
+	uint16_t s;
 
-struct xen417_sysctl_hotplug {
-	uint32_t cmd;
-	uint32_t interface_version;
-	uint32_t cpu;
-	uint32_t op;
-	uint8_t pad[120];
-};
+	__asm__ __volatile__("mov %%ds, %0" : "=r"(s));
+	return s;
+}
 
 /*
  * The failsafe callback: when the hypervisor resumes a vCPU and one of
  * its data selectors no longer loads, it nulls that selector and enters
  * the failsafe callback with rcx, r11, ds, es, fs, gs and an iret frame
- * to where the vCPU was going. Xen reloads the selectors only when it
- * switches the vCPU back in after another vCPU's state was loaded on the
- * pCPU. dom0 alone gets that from a hypercall Xen finishes in a tasklet:
- * XEN_SYSCTL_cpu_hotplug (take CPU 0 offline: refused, -EINVAL) runs on
- * CPU 0's idle vCPU, which first saves dom0's state. So: %es from an LDT,
- * the LDT dropped (the loaded %es stays usable), that sysctl, and the
- * failsafe callback comes on its way back.
- *
- * Xen only: hv has no such hypercall and never reloads a guest's data
- * selectors (it does not switch them between vCPUs), so it has no
- * failsafe path yet. This pins what Xen does.
+ * to where the vCPU was going (pv-abi.md 6.5). Selectors are reloaded
+ * when the vCPU is switched back in after another vCPU ran on the pCPU,
+ * so dom0 builds a second domain that only spins (spinner.h) and yields
+ * to it: %es from an LDT, the LDT dropped (the loaded %es stays usable),
+ * the spinner let run, and the failsafe callback comes on dom0's way
+ * back, at a hypercall's return (the unpause or a yield).
  */
 TEST(callback_op, failsafe_on_bad_selector)
 {
-	struct xen417_sysctl_hotplug op = {
-		.cmd = XEN417_SYSCTL_cpu_hotplug, .interface_version = XEN417_SYSCTL_VERSION,
-		.cpu = 0, .op = XEN417_SYSCTL_CPU_HOTPLUG_OFFLINE,
-	};
-	uint64_t ldt;
+	char why[200];
+	uint64_t ldt, deadline;
 	volatile uint64_t *v;
-	long rc;
+	uint16_t ds = read_ds();
+	domid_t spinner;
 
-	ONLY_ON("xen", "hv never reloads data selectors, so never calls the failsafe callback");
 	if (!is_initial_domain())
-		SKIP("sysctl is dom0's");
+		SKIP("the control interface is dom0's");
 	ldt = frame_alloc();
 	if (!ldt || frame_map_rw(ldt))
 		SKIP("frame pool empty");
+	spinner = spinner_build(why, sizeof(why));
+	CHECK(spinner, "no domain to switch to: %s", why);
 	v = frame_home(ldt);
 	v[0] = 0;
 	v[1] = DESC_DATA_DPL3;
@@ -156,17 +147,25 @@ TEST(callback_op, failsafe_on_bad_selector)
 	memset((void *)failsafe_selectors, 0xff, sizeof(failsafe_selectors));
 	trap_record_reset();
 	trap_expect(VEC_FAILSAFE);
-	rc = HCALL(__HYPERVISOR_sysctl, &op, 0, 0, 0, 0);
+	if (spinner) {
+		CHECK_RC("start the spinner", 0, spinner_start(spinner));
+		deadline = now_ns() + 2000000000UL;
+		while (!last_trap.count && now_ns() < deadline)
+			HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+	}
 	trap_expect_none();
-	CHECK_RC("sysctl cpu_hotplug(offline CPU 0)", -XEN_EINVAL, rc);
 	CHECK_EQ("failsafe callbacks", 1, last_trap.count);
 	CHECK_EQ("vector", VEC_FAILSAFE, last_trap.vector);
-	/* It resumes where the hypervisor was returning to: the sysctl stub. */
-	CHECK(last_trap.rip > (uint64_t)hypercall_page + __HYPERVISOR_sysctl * 32 &&
-	      last_trap.rip < (uint64_t)hypercall_page + (__HYPERVISOR_sysctl + 1) * 32,
-	      "failsafe frame rip %#lx is not in the sysctl stub", last_trap.rip);
+	/* It resumes where the hypervisor was returning to: a hypercall's return. */
+	CHECK(last_trap.rip > (uint64_t)hypercall_page &&
+	      last_trap.rip < (uint64_t)hypercall_page + PAGE_SIZE,
+	      "failsafe frame rip %#lx is not in the hypercall page", last_trap.rip);
 	CHECK_EQ("frame's %es", LDT_SEL, failsafe_selectors[1] & 0xffff);
+	CHECK_EQ("frame's %ds", ds, failsafe_selectors[0] & 0xffff);
 	CHECK_EQ("%es after the failsafe callback", 0, read_es());
+	CHECK_EQ("%ds after the failsafe callback", ds, read_ds());
+	if (spinner)
+		CHECK_RC("destroy the spinner", 0, spinner_destroy(spinner));
 	CHECK(frame_free(ldt), "the LDT frame stayed typed");
 }
 

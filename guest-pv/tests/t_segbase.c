@@ -1,6 +1,7 @@
 /* set_segment_base (#25): FS, user GS, kernel GS, user GS selector. */
 #include <guest/arch.h>
 #include <guest/hypercall.h>
+#include <guest/mm.h>
 #include <guest/test.h>
 #include <public/errno.h>
 
@@ -55,6 +56,53 @@ TEST(set_segment_base, gs_user_selector)
 {
 	/* Loading the null selector as user %gs always works. */
 	CHECK_RC("user gs selector 0", 0, HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0));
+}
+
+#define DESC_DATA_DPL3  0x00cff2000000ffffUL
+#define DESC_PRESENT    (1UL << 47)
+
+static uint16_t read_gs(void)
+{
+	uint16_t s;
+
+	__asm__ __volatile__("mov %%gs, %0" : "=r"(s));
+	return s;
+}
+
+/*
+ * A user %gs selector that does not load is loaded as null: one past
+ * the GDT's end (#GP), and one whose descriptor is not present (#NP,
+ * which the hypervisor takes in its own ring 0 and must survive).
+ */
+TEST(set_segment_base, gs_user_selector_refused)
+{
+	const uint64_t descs[3] = { 0, DESC_DATA_DPL3, DESC_DATA_DPL3 & ~DESC_PRESENT };
+	unsigned long frames[1];
+	volatile uint64_t *v;
+	uint64_t f = frame_alloc();
+
+	if (!f || frame_map_rw(f))
+		SKIP("frame pool empty");
+	v = frame_home(f);
+	for (unsigned int i = 0; i < 3; i++)
+		v[i] = descs[i];
+	CHECK_RC("unmap the GDT frame", 0, frame_unmap(f));
+	frames[0] = f;
+	CHECK_RC("set_gdt(1 frame, 16 entries)", 0, HYPERVISOR_set_gdt(frames, 16));
+	CHECK_RC("user gs selector 0x0b", 0, HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0x0b));
+	CHECK_EQ("%gs from GDT entry 1", 0x0b, read_gs());
+	CHECK_RC("user gs selector 0x13 (not present)", 0,
+		 HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0x13));
+	CHECK_EQ("%gs after a not-present descriptor", 0, read_gs());
+	CHECK_RC("user gs selector 0x0b again", 0,
+		 HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0x0b));
+	CHECK_RC("user gs selector of entry 20 (past the GDT's 16)", 0,
+		 HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 20 << 3 | 3));
+	CHECK_EQ("%gs after a selector past the GDT", 0, read_gs());
+	/* A load sets the user GS base from the descriptor: back to ours. */
+	CHECK_RC("user gs base 0", 0, HYPERVISOR_set_segment_base(SEGBASE_GS_USER, 0));
+	CHECK_RC("drop the GDT", 0, HYPERVISOR_set_gdt(NULL, 0));
+	CHECK(frame_free(f), "the GDT frame stayed typed");
 }
 
 TEST(set_segment_base, noncanonical)

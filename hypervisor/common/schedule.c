@@ -198,8 +198,8 @@ void schedule(void)
 						   prev->blocked ? RUNSTATE_blocked : RUNSTATE_runnable);
 			prev->down = false;
 		}
-		arch_switch_to(prev, next);
 		current = next;
+		arch_switch_to(prev, next);
 		*frame = next->regs;
 		vcpu_runstate_change(next, RUNSTATE_running);
 	}

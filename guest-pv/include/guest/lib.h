@@ -66,6 +66,8 @@ void echo_run(void);
 void __noreturn batch_hammer_run(void);
 /* A domU's second vCPU changes the GDT under its first (kernel/gdt_race.c). */
 void gdt_race_run(void);
+/* Data selectors kept across switches, the failsafe callback (kernel/selectors.c). */
+void selectors_run(void);
 /* Isolation: a domU attacking, dom0 guarding its memory (kernel/attack.c). */
 void attack_run(void);
 void guard_run(void);

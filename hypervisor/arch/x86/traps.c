@@ -18,6 +18,7 @@
 #include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
 #include <asm/traps.h>
 
 #define MAX_TRACE_FRAMES 32
@@ -124,8 +125,25 @@ void do_trap(struct cpu_regs *regs)
 	    (vec == TRAP_NP || vec == TRAP_SS || vec == TRAP_GP) && current &&
 	    regs->rsp == (uintptr_t)&guest_regs()->rip && (guest_regs()->cs & 3) == 3)
 		pv_exit_fault(regs);
-	/* A fault hv expects (guest memory access): resume at its fixup. */
-	if ((vec == TRAP_PF || vec == TRAP_GP) && fixup_exception(&regs->rip))
+	/*
+	 * hv loading a selector of the current guest's (its vCPU switched in,
+	 * set_segment_base) reached an LDT page not yet in hv's window: map
+	 * it, as for the guest's own loads, and the load runs again. A page
+	 * that cannot be mapped is the load's fixup's to handle.
+	 */
+	if (vec == TRAP_PF && current && !(regs->error_code & (PFEC_U | PFEC_RSVD))) {
+		uint64_t cr2 = read_cr2(), at;
+
+		if (cr2 >= LDT_WINDOW_VIRT && cr2 < LDT_WINDOW_VIRT + 16 * PAGE_SIZE &&
+		    pv_map_ldt_page(regs, cr2, &at))
+			return;
+	}
+	/*
+	 * A fault hv expects (guest memory access, loading a guest's
+	 * selector, which may also find its descriptor not present): resume
+	 * at its fixup.
+	 */
+	if ((vec == TRAP_PF || vec == TRAP_GP || vec == TRAP_NP) && fixup_exception(&regs->rip))
 		return;
 	/*
 	 * A guest's data breakpoint hit while hv copied guest memory: the

@@ -97,6 +97,12 @@ struct vcpu {
 	/* State hv saves while the vCPU is not running (arch/x86/pv/context.c). */
 	uint8_t fpu[512] __aligned(16);	/* FXSAVE image */
 	bool fpu_initialised;
+	/*
+	 * Data selectors, Xen's user_regs.ds/es/fs/gs: the guest loads them
+	 * itself and hv leaves them in the CPU while the vCPU runs; they are
+	 * saved when it is switched out and loaded again when it comes back.
+	 */
+	struct pv_selectors { uint16_t ds, es, fs, gs; } __aligned(8) sel;
 };
 
 enum domain_state {

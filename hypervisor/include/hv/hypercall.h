@@ -21,10 +21,14 @@ long hypercall_dispatch(uint64_t nr, const uint64_t args[5]);
 long hypercall_continuation(unsigned int nr, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 			    uint64_t a5);
 struct vcpu;
-/* Other guest events in the same trace: exceptions (+ vector), irets, user syscalls. */
+/*
+ * Other guest events in the same trace: exceptions (+ vector), irets,
+ * user syscalls, failsafe callbacks.
+ */
 #define TRACE_EXCEPTION 0x1000
 #define TRACE_IRET 0x2000
 #define TRACE_USER_SYSCALL 0x2001
+#define TRACE_FAILSAFE 0x2002
 void trace_guest_event(struct vcpu *v, uint64_t what, uint64_t a0, uint64_t a1, uint64_t a2,
 		       uint64_t a3);
 /* Print v's last hypercalls (number, arguments, result). */

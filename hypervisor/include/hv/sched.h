@@ -39,7 +39,11 @@ void sched_report(void);
 /* v is on the CPU now: current, not blocked, hv not idling for it. */
 bool sched_vcpu_running(const struct vcpu *v);
 
-/* Context switch of the vCPU state (arch/x86/pv/context.c). */
+/*
+ * Context switch of the vCPU state (arch/x86/pv/context.c), called with
+ * `current` already next. It may change next->regs (the failsafe
+ * callback), or crash next's domain and schedule again.
+ */
 void arch_switch_to(struct vcpu *prev, struct vcpu *next);
 /* Drop what a dying vCPU's arch state holds (page tables, descriptor tables). */
 void arch_vcpu_release(struct vcpu *v);

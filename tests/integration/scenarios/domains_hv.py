@@ -7,7 +7,12 @@
 - a domU with two vCPUs pulls a GDT entry from under its other vCPU's
   return to user mode: hv's iretq faults, and the fault is the guest's;
 - a domU's huge mmu_update/mmuext_op/set_trap_table calls do not keep
-  a sleeping dom0 from waking on time.
+  a sleeping dom0 from waking on time;
+- three domains yielding to each other keep their own data selectors
+  (null, from a GDT, from an LDT) across thousands of switches: none sees
+  another's;
+- a domU whose selectors no longer load when it is switched back in gets
+  its failsafe callback, or is crashed alone if it registered none.
 
 CPU shares are read from hv's per-domain report at power-off
 ("sched: domain N ran S s"), after dom0 slept on its timer. Those two
@@ -173,6 +178,49 @@ SCENARIOS = [
         qemu_args=ICOUNT,
         exit=0,
         timeout=120,
+    ),
+    Scenario(
+        name="domains_selectors_kept",
+        doc="dom0 (null data selectors) and two domUs (DS/ES/FS/GS from a GDT, and from an "
+            "LDT that moved to a page hv has not mapped yet) yield to each other for a second, "
+            "each switched out 100 times at least: every one reads back its own selectors "
+            "after every switch, never another domain's",
+        cmdline=HV_CMDLINE + " domu=1 domu=2",
+        modules=[(GUEST, "mode=selectors load=null ms=1000 rounds=100"),
+                 (GUEST, "mode=selectors load=ldt ms=1000 rounds=100"),
+                 (GUEST, "mode=selectors load=gdt ms=1000 rounds=100")],
+        expect=[r"guest-pv: watch: 2 domains stopped", r"domain 0 shut down: poweroff"],
+        check=all_present(
+            r"(?m)^guest-pv: selectors: null ds 0x0 es 0x0 fs 0x0 gs 0x0 kept across \d+ "
+            r"switches",
+            r"\(d1\) guest-pv: selectors: ldt ds 0xf es 0x17 fs 0x1f gs 0x27 kept across \d+ "
+            r"switches",
+            r"\(d2\) guest-pv: selectors: gdt ds 0xb es 0x13 fs 0x1b gs 0x23 kept across \d+ "
+            r"switches",
+            r"domain 1 shut down: poweroff", r"domain 2 shut down: poweroff"),
+        forbid=[r"WRONG", r"crashed", r"PANIC", r"FATAL"],
+        exit=0,
+        timeout=90,
+    ),
+    Scenario(
+        name="domains_selector_reload_fails",
+        doc="two domUs drop the GDT or LDT their loaded data selectors came from, then yield: "
+            "when hv switches each back in, the reload fails and is nulled; the one with a "
+            "failsafe callback gets it, with the old selectors in its frame (as on Xen), the "
+            "other is crashed alone; dom0 (mode=watch) runs on",
+        cmdline=HV_CMDLINE + " domu=1 domu=2",
+        modules=[(GUEST, "mode=watch"), (GUEST, "mode=selectors load=ldt drop=1"),
+                 (GUEST, "mode=selectors load=gdt drop=1 failsafe=0")],
+        expect=[r"guest-pv: watch: 2 domains stopped", r"domain 0 shut down: poweroff"],
+        check=all_present(
+            r"\(d1\) guest-pv: selectors: switched back: 1 failsafe callback\(s\), frame ds "
+            r"0xf es 0x17 fs 0x1f gs 0x27, now ds 0x0 es 0x0 fs 0x0 gs 0x0: as expected",
+            r"domain 1 shut down: poweroff",
+            r"domain 2 crashed: cannot load data selectors ds 0xb es 0x13 fs 0x1b gs 0x23, "
+            r"and no failsafe callback"),
+        forbid=[r"WRONG", r"domain [01] crashed", r"PANIC", r"FATAL"],
+        exit=0,
+        timeout=90,
     ),
     Scenario(
         name="domains_interdomain_ping_pong",

@@ -97,10 +97,9 @@ SCENARIOS = [
         hypervisor=HV,
         cmdline=HV_CMDLINE,
         guest_cmdline="target=hv",
-        # xen_version.version_is_4_17 and callback_op.failsafe_on_bad_selector
-        # (hv has no failsafe path yet) run on Xen only; domctl.domu_refused in
+        # xen_version.version_is_4_17 runs on Xen only; domctl.domu_refused in
         # a domU.
-        max_skipped=1 + count_tests(["callback_op.failsafe_on_bad_selector", "domctl.domu_refused"]),
+        max_skipped=1 + count_tests(["domctl.domu_refused"]),
         skips=("xen_only", "domu_only"),
         exit=0,
         forbid=[r"hv PANIC", r"crashed"],

@@ -11,6 +11,7 @@
 #include <hv/lib.h>
 #include <hv/sched.h>
 #include <public/callback.h>
+#include <asm/desc.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
 
@@ -152,19 +153,17 @@ long do_set_segment_base(unsigned int which, uint64_t base)
 		v->gs_base_kernel = base;
 		return 0;
 	case SEGBASE_GS_USER_SEL: {
-		/* Load the user %gs selector; the shadow base swaps in around it. */
+		/*
+		 * Load the user %gs selector; the shadow base swaps in around
+		 * it. One that does not load leaves %gs null, as on Xen.
+		 */
 		uint16_t sel = (uint16_t)base;
 
 		if (sel != 0 && (sel & 3) != 3)
 			sel = 0;
-		asm volatile("swapgs\n\t"
-			     "1: mov %w0, %%gs\n\t"
-			     "2: swapgs\n\t"
-			     ".section .ex_table, \"a\"\n\t"
-			     ".balign 8\n\t"
-			     ".quad 1b, 2b\n\t"
-			     ".previous"
-			     : : "r"(sel));
+		asm volatile("swapgs" : : : "memory");
+		load_selector_or_null("gs", sel);
+		asm volatile("swapgs" : : : "memory");
 		return 0;
 	}
 	default:

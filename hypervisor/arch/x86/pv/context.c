@@ -1,8 +1,17 @@
 /*
  * Switching the pCPU from one vCPU to another: everything of the guest's
  * that lives in the CPU rather than in the saved frame — page tables,
- * segment bases, FPU/SSE state, virtual CR0.TS — and the guest's view of
- * time, refreshed whenever a vCPU is scheduled in.
+ * data selectors, segment bases, FPU/SSE state, virtual CR0.TS — and the
+ * guest's view of time, refreshed whenever a vCPU is scheduled in.
+ *
+ * Data selectors (DS, ES, FS, GS) are the guest's to load, from ring 3,
+ * and nothing hv does on an entry or exit touches them; so they stay in
+ * the CPU while the vCPU runs, across hypercalls and traps, and only a
+ * switch to another vCPU saves them and loads the next one's. Loading
+ * reads the descriptor from the incoming vCPU's GDT or LDT as they are
+ * now, which may have changed while it was out (an LDT dropped, a GDT
+ * entry made not present): then the selector is left null and, as on
+ * Xen, the guest's failsafe callback hears of it (pv/traps.c).
  */
 #include <hv/domain.h>
 #include <hv/errno.h>
@@ -11,6 +20,7 @@
 #include <hv/page_types.h>
 #include <hv/sched.h>
 #include <hv/time.h>
+#include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
@@ -29,7 +39,67 @@ static void save_vcpu(struct vcpu *v)
 	v->fpu_initialised = true;
 }
 
-static void load_vcpu(struct vcpu *v)
+/* The data selectors in the CPU now. */
+static void read_selectors(struct pv_selectors *s)
+{
+	asm volatile("mov %%ds, %0" : "=m"(s->ds));
+	asm volatile("mov %%es, %0" : "=m"(s->es));
+	asm volatile("mov %%fs, %0" : "=m"(s->fs));
+	asm volatile("mov %%gs, %0" : "=m"(s->gs));
+}
+
+/* All four selectors in one word, to test them at once. */
+static uint64_t selectors_word(const struct pv_selectors *s)
+{
+	uint64_t w;
+
+	__builtin_memcpy(&w, s, sizeof(w));
+	return w;
+}
+
+/*
+ * v's selectors, over those of `cpu` (what the CPU holds), once the
+ * tables their descriptors come from are v's. A register null on both
+ * sides keeps its null; any other is loaded, even the value the CPU
+ * already holds, because the descriptor behind it is now v's. A load of
+ * FS or GS sets that base too, so v's is written again after it. False
+ * if one could not be loaded (it is null now).
+ */
+static bool __attribute__((noinline)) reload_selectors(const struct vcpu *v,
+							const struct pv_selectors *cpu)
+{
+	const struct pv_selectors *want = &v->sel;
+	bool ok = true;
+
+	if (want->ds | cpu->ds)
+		ok &= load_selector_or_null("ds", want->ds);
+	if (want->es | cpu->es)
+		ok &= load_selector_or_null("es", want->es);
+	if (want->fs | cpu->fs) {
+		ok &= load_selector_or_null("fs", want->fs);
+		wrmsr(MSR_FS_BASE, v->fs_base);
+	}
+	if (want->gs | cpu->gs) {
+		ok &= load_selector_or_null("gs", want->gs);
+		wrmsr(MSR_GS_BASE, v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
+	}
+	return ok;
+}
+
+/*
+ * 64-bit guests run on null data selectors nearly all the time: when
+ * the CPU's and v's are all null, which one test of the four together
+ * tells, there is nothing to load. False if a selector did not load.
+ */
+static bool load_selectors(const struct vcpu *v, const struct pv_selectors *cpu)
+{
+	if (!(selectors_word(&v->sel) | selectors_word(cpu)))
+		return true;
+	return reload_selectors(v, cpu);
+}
+
+/* False if one of v's data selectors could not be loaded (pv_failsafe then). */
+static bool load_vcpu(struct vcpu *v, const struct pv_selectors *cpu)
 {
 	load_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
 	pv_load_descriptor_tables(v);
@@ -48,13 +118,27 @@ static void load_vcpu(struct vcpu *v)
 		write_cr0(read_cr0() | X86_CR0_TS);
 	load_debug_registers(v);
 	time_fill_vcpu(&v->vcpu_info->time);
+	/* After the descriptor tables, whose entries the selectors name. */
+	return load_selectors(v, cpu);
 }
 
+/*
+ * `next` is already `current`: a #PF on its LDT while its selectors load
+ * maps its page (arch/x86/traps.c), and the failsafe callback is its.
+ * The selectors are read from the CPU even when prev is not saved (its
+ * domain is dead): they tell which registers must be loaded.
+ */
 void arch_switch_to(struct vcpu *prev, struct vcpu *next)
 {
-	if (prev && prev->domain->state == DOMAIN_RUNNING)
+	struct pv_selectors cpu;
+
+	read_selectors(&cpu);
+	if (prev && prev->domain->state == DOMAIN_RUNNING) {
 		save_vcpu(prev);
-	load_vcpu(next);
+		prev->sel = cpu;
+	}
+	if (!load_vcpu(next, &cpu))
+		pv_failsafe(&next->regs);
 }
 
 /* A dying vCPU's page-table and descriptor-table references. */
@@ -155,6 +239,8 @@ long arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *c)
 					      c->flags & VGCF_syscall_disables_events };
 	v->kernel_ss = c->kernel_ss;
 	v->kernel_sp = c->kernel_sp;
+	/* Loaded when the vCPU first runs: a bad one gets the failsafe callback, as on Xen. */
+	v->sel = (struct pv_selectors){ r->ds, r->es, r->fs, r->gs };
 	v->fs_base = c->fs_base;
 	v->gs_base_kernel = c->gs_base_kernel;
 	v->gs_base_user = c->gs_base_user;

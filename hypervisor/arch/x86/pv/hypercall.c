@@ -129,8 +129,12 @@ void hypercall_trace_dump(const struct vcpu *v)
 			       r->nr - TRACE_EXCEPTION, a[0], a[1], a[2], a[3] ? "kernel" : "user");
 		else if (r->nr == TRACE_IRET)
 			pr_err("  iret to %04lx:%lx rsp %lx\n", a[1], a[0], a[2]);
-		else
+		else if (r->nr == TRACE_USER_SYSCALL)
 			pr_err("  user syscall %lx at %lx\n", a[0], a[1]);
+		else
+			pr_err("  failsafe callback at %lx: ds %lx es %lx fs %lx gs %lx, %s mode\n",
+			       a[0], a[1] & 0xffff, a[1] >> 16, a[2] & 0xffff, a[2] >> 16,
+			       a[3] ? "kernel" : "user");
 	}
 }
 

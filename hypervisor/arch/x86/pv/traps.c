@@ -129,6 +129,43 @@ void pv_inject(struct cpu_regs *regs, unsigned int vec, bool errcode, uint32_t e
 }
 
 /*
+ * The failsafe callback (pv-abi.md §6.5), as Xen's load_segments runs it:
+ * on the guest kernel stack {rcx, r11, ds, es, fs, gs} below the iret
+ * frame of where the vCPU was going, the selectors as they were before
+ * the failed load (the CPU now holds null for the ones that failed),
+ * events masked if the callback was registered so. A guest with no
+ * failsafe callback cannot be resumed correctly: it is crashed.
+ *
+ * bounce_to writes the frame an upcall gets, {rcx, r11} below the same
+ * iret frame; the selectors go in between by writing its bottom two
+ * words again as six, 32 bytes lower. (bounce_to keeps the shape of the
+ * hot paths, exceptions and upcalls, which this rare one does not slow.)
+ */
+void pv_failsafe(struct cpu_regs *regs)
+{
+	struct vcpu *v = current;
+	const struct pv_selectors *s = &v->sel;
+	uint64_t bottom[6];
+
+	trace_guest_event(v, TRACE_FAILSAFE, regs->rip, s->ds | (uint64_t)s->es << 16,
+			  s->fs | (uint64_t)s->gs << 16, v->kernel_mode);
+	if (!v->failsafe_cb.address)
+		pv_crash(regs, "cannot load data selectors ds %#x es %#x fs %#x gs %#x, and no "
+			 "failsafe callback", s->ds, s->es, s->fs, s->gs);
+	bounce_to(regs, v->failsafe_cb.address, false, 0, v->failsafe_cb.mask_events,
+		  "the failsafe callback");
+	bottom[0] = regs->rcx;
+	bottom[1] = regs->r11;
+	bottom[2] = s->ds;
+	bottom[3] = s->es;
+	bottom[4] = s->fs;
+	bottom[5] = s->gs;
+	if (copy_to_guest(regs->rsp - 32, bottom, sizeof(bottom)))
+		pv_crash(regs, "cannot write the failsafe callback's frame at %#lx", regs->rsp - 32);
+	regs->rsp -= 32;
+}
+
+/*
  * Every return to the guest: an unmasked pending upcall runs the event
  * callback first (Linux forces delivery this way with a null hypercall).
  */

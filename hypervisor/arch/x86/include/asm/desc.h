@@ -31,6 +31,32 @@ void ldt_load(uintptr_t base, unsigned int entries);
 bool check_descriptor(uint64_t *desc);
 /* Bounds of the stack the CPU is running on (for stack traces). */
 bool stack_bounds(uintptr_t sp, uintptr_t *lo, uintptr_t *hi);
+
+/*
+ * Load data segment register `seg` ("ds", "es", "fs", "gs") with a
+ * guest's selector sel, in ring 0. If the descriptor refuses (#GP, #NP,
+ * or a #PF on an LDT page hv cannot map for the guest), the exception
+ * table's fixup loads the null selector instead and the expression is
+ * false. A load of FS or GS also sets that base (the active GS base).
+ */
+#define load_selector_or_null(seg, sel) ({				\
+	uint32_t sel_ = (sel);						\
+	bool ok_ = true;						\
+	asm volatile("1: mov %k1, %%" seg "\n\t"			\
+		     "2:\n\t"						\
+		     ".pushsection .text.fixup, \"ax\"\n"		\
+		     "3: xor %k1, %k1\n\t"				\
+		     "mov %k1, %%" seg "\n\t"				\
+		     "movb $0, %0\n\t"					\
+		     "jmp 2b\n\t"					\
+		     ".popsection\n\t"					\
+		     ".pushsection .ex_table, \"a\"\n\t"		\
+		     ".balign 8\n\t"					\
+		     ".quad 1b, 3b\n\t"					\
+		     ".popsection"					\
+		     : "+qm"(ok_), "+r"(sel_) : : "memory");		\
+	ok_;								\
+})
 #endif
 
 #endif

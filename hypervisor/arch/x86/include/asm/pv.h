@@ -10,6 +10,12 @@ struct vcpu;
 
 /* Deliver exception `vec` to the current guest's handler (or crash it). */
 void pv_inject(struct cpu_regs *regs, unsigned int vec, bool errcode, uint32_t ec);
+/*
+ * Switching the current vCPU in, hv could not load one of its data
+ * selectors: run its failsafe callback from regs (its saved frame), or
+ * crash its domain if it has none (pv/traps.c).
+ */
+void pv_failsafe(struct cpu_regs *regs);
 /* Stop the current guest for breaking the rules, with its registers in the log. */
 void __noreturn pv_crash(struct cpu_regs *regs, const char *fmt, ...) __printf(2, 3);
 /* #GP from guest kernel mode: emulate a privileged instruction? (emul-priv-op.c) */
